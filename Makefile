@@ -1,0 +1,53 @@
+# Two commands on a fresh Debian/Ubuntu machine with Python 3.11+:
+#   make demo   set up what is missing, then produce the main output
+#   make test   set up what is missing, then run the test suite
+# Both are idempotent: when everything is installed they go straight to work.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+# Cairo/Pango headers to build manim's pycairo and manimpango; LaTeX for MathTex;
+# Chromium for the gallery page's browser test.
+APT_PACKAGES := build-essential pkg-config python3-dev python3-venv libcairo2-dev libpango1.0-dev \
+	texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended dvisvgm \
+	chromium chromium-driver
+
+.PHONY: setup system demo test lint clean
+
+setup: system $(STAMP)
+
+system:
+	@missing=$$(for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:" $$missing; \
+		if [ "$$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(STAMP): pyproject.toml | system
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@# PyTorch is an optional reference for tests and benchmarks: installed only from a local
+	@# wheel when one is available (never a multi-GB download); its tests skip without it.
+	@if $(BIN)/python -m pip install -q --no-index --no-deps torch==2.13.0 >/dev/null 2>&1; then \
+		$(BIN)/python -m pip install -q torch==2.13.0; \
+	else echo "PyTorch reference not available locally: its tests will be skipped"; fi
+	touch $(STAMP)
+
+demo: setup
+	@for img in assets/images/tick-cross/*.png; do $(BIN)/convreel predict $$img --example tick-cross; done
+	@for img in assets/images/face/*.png; do $(BIN)/convreel predict $$img --example face; done
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) renders media *.egg-info

@@ -1,0 +1,141 @@
+"""Mini-batch SGD with momentum on softmax cross-entropy, seeded, with per-epoch history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from . import functional as F
+from .network import Network
+
+
+@dataclass
+class EpochRecord:
+    epoch: int
+    train_loss: float
+    train_accuracy: float
+    val_loss: float
+    val_accuracy: float
+
+
+@dataclass
+class History:
+    """What the training chapter animates: one record per epoch (epoch 0 is before training)."""
+
+    records: list[EpochRecord] = field(default_factory=list)
+    config: dict = field(default_factory=dict)
+
+    def column(self, name: str) -> np.ndarray:
+        return np.array([getattr(r, name) for r in self.records])
+
+    def to_dict(self) -> dict:
+        return {"config": self.config, "records": [asdict(r) for r in self.records]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> History:
+        return cls([EpochRecord(**r) for r in d.get("records", [])], dict(d.get("config", {})))
+
+
+def evaluate(network: Network, x: np.ndarray, y: np.ndarray, batch_size: int = 256) -> tuple[float, float]:
+    """Mean cross-entropy loss and accuracy of ``network`` on ``(x, y)``."""
+    total, correct = 0.0, 0
+    for i in range(0, len(x), batch_size):
+        logits = network.forward(x[i : i + batch_size])
+        loss, _ = F.cross_entropy(logits, y[i : i + batch_size])
+        total += loss * len(logits)
+        correct += int((logits.argmax(axis=1) == y[i : i + batch_size]).sum())
+    return total / len(x), correct / len(x)
+
+
+class SGD:
+    """SGD with momentum as in ``torch.optim.SGD``: v = mu * v + g; p -= lr * v."""
+
+    def __init__(self, network: Network, lr: float, momentum: float = 0.9, weight_decay: float = 0.0) -> None:
+        self.network, self.lr, self.momentum, self.weight_decay = network, lr, momentum, weight_decay
+        self._velocity: dict[tuple[int, str], np.ndarray] = {}
+
+    def step(self) -> None:
+        for i, layer in enumerate(self.network.layers):
+            for name, value in layer.params.items():
+                g = layer.grads[name] + self.weight_decay * value
+                v = self._velocity.get((i, name))
+                v = g if v is None else self.momentum * v + g
+                self._velocity[(i, name)] = v
+                setattr(layer, name, value - self.lr * v)
+
+
+def split(x: np.ndarray, y: np.ndarray, val_fraction: float, seed: int):
+    """A seeded shuffle into (x_train, y_train, x_val, y_val)."""
+    order = np.random.default_rng(seed).permutation(len(x))
+    n_val = int(round(len(x) * val_fraction))
+    val, tr = order[:n_val], order[n_val:]
+    return x[tr], y[tr], x[val], y[val]
+
+
+def train(
+    network: Network,
+    x: np.ndarray,
+    y: np.ndarray,
+    epochs: int = 10,
+    batch_size: int = 32,
+    lr: float = 0.05,
+    momentum: float = 0.9,
+    weight_decay: float = 0.0,
+    val_fraction: float = 0.2,
+    seed: int = 0,
+    snapshot_epochs: tuple[int, ...] | None = (),
+    on_epoch: Callable[[EpochRecord], None] | None = None,
+) -> History:
+    """Train in place and return the history; epoch 0 records the untrained network.
+
+    ``snapshot_epochs`` lists the epochs whose end-of-epoch weights are kept on the network
+    (``None`` keeps every epoch); they are saved with it.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.int64)
+    x_tr, y_tr, x_val, y_val = split(x, y, val_fraction, seed)
+    if len(x_val) == 0 or len(x_tr) == 0:
+        raise ValueError(f"need data for both training and validation, got {len(x)} examples")
+    rng = np.random.default_rng(seed + 1)
+    opt = SGD(network, lr, momentum, weight_decay)
+    history = History(
+        config={
+            "epochs": epochs,
+            "batch_size": batch_size,
+            "lr": lr,
+            "momentum": momentum,
+            "weight_decay": weight_decay,
+            "val_fraction": val_fraction,
+            "seed": seed,
+            "n_train": len(x_tr),
+            "n_val": len(x_val),
+        }
+    )
+
+    def record(epoch: int, train_stats: tuple[float, float]) -> None:
+        rec = EpochRecord(epoch, *train_stats, *evaluate(network, x_val, y_val))
+        history.records.append(rec)
+        if snapshot_epochs is None or epoch in snapshot_epochs:
+            network.snapshot(epoch)
+        if on_epoch is not None:
+            on_epoch(rec)
+
+    record(0, evaluate(network, x_tr, y_tr))
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(len(x_tr))
+        loss_sum, correct = 0.0, 0
+        for i in range(0, len(order), batch_size):
+            idx = order[i : i + batch_size]
+            logits = network.forward(x_tr[idx])
+            loss, dlogits = F.cross_entropy(logits, y_tr[idx])
+            if not np.isfinite(loss):
+                raise FloatingPointError(f"training diverged at epoch {epoch} (lr={lr})")
+            network.backward(dlogits, input_grad=False)
+            opt.step()
+            loss_sum += loss * len(idx)
+            correct += int((logits.argmax(axis=1) == y_tr[idx]).sum())
+        # Running averages over the epoch, as training logs usually report them.
+        record(epoch, (loss_sum / len(x_tr), correct / len(x_tr)))
+    return history
