@@ -186,4 +186,5 @@ def match_map(x: np.ndarray, w: np.ndarray, stride: int = 1, padding: int = 0) -
     """
     w = np.asarray(w, dtype=np.float64)
     scale = np.abs(w).sum(axis=(1, 2, 3))
-    return conv2d(x, w, stride=stride, padding=padding) / scale[None, :, None, None]
+    m = conv2d(x, w, stride=stride, padding=padding) / scale[None, :, None, None]
+    return np.clip(m, -1.0, 1.0)  # a perfect match can round to 1 + 2e-16
