@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 
 # Cairo/Pango headers to build manim's pycairo and manimpango; LaTeX for MathTex;
 # Chromium for the gallery page's browser test.
-APT_PACKAGES := build-essential pkg-config python3-dev python3-venv libcairo2-dev libpango1.0-dev \
+APT_PACKAGES := build-essential pkg-config fonts-dejavu-core python3-dev python3-venv libcairo2-dev libpango1.0-dev \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended dvisvgm \
 	chromium chromium-driver
 

@@ -1,0 +1,45 @@
+"""Build a chapter scene without rendering a video: construct() runs with animations skipped,
+so a test can compare what the scene holds with the engine's trace."""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+from manim import Mobject, tempconfig
+
+from scenes.registry import get_chapter
+from scenes.story import load_story
+
+
+def build(chapter_id: str, example: str, image=None, label=None, tmp_path=None):
+    chapter = get_chapter(chapter_id)
+    cls = getattr(importlib.import_module(chapter.import_path), chapter.scene)
+    settings = {"quality": "low_quality", "dry_run": True, "disable_caching": True, "verbosity": "ERROR"}
+    if tmp_path is not None:
+        settings["media_dir"] = str(tmp_path)
+    with tempconfig(settings):
+        scene = cls(story=load_story(example, image, label), skip_animations=True)
+        scene.render()
+    return scene
+
+
+def fill_rgb(mob: Mobject) -> np.ndarray:
+    """The 0-255 RGB fill of a VMobject, as drawn."""
+    return np.round(np.array(mob.get_fill_color().to_rgb()) * 255).astype(int)
+
+
+def on_screen(scene, margin: float = 0.0) -> list[Mobject]:
+    """Mobjects of the final frame that stick out of the frame (should be none)."""
+    from manim import config
+
+    half_w, half_h = config.frame_width / 2 + margin, config.frame_height / 2 + margin
+    out = []
+    for m in scene.mobjects:
+        if m.width == 0 and m.height == 0:
+            continue
+        left, right = m.get_left()[0], m.get_right()[0]
+        bottom, top = m.get_bottom()[1], m.get_top()[1]
+        if left < -half_w or right > half_w or bottom < -half_h or top > half_h:
+            out.append(m)
+    return out
