@@ -10,10 +10,13 @@ from rich.console import Console
 from rich.table import Table
 
 import engine
+from scenes.registry import CHAPTERS
 
 from . import __version__
 from .predict import predict as run_predict
 from .predict import train as run_train
+from .progress import run_with_progress
+from .render import FORMATS, QUALITIES, RenderError, Settings, make_job
 
 EXAMPLE = click.Choice(sorted(engine.EXAMPLES))
 
@@ -87,6 +90,64 @@ def train(example: str, output: Path | None, data: Path | None) -> None:
 
 @main.command("list")
 def list_() -> None:
-    """List the examples and their classes."""
+    """List the examples and the chapters, in teaching order."""
+    click.echo("Examples:")
     for ex in engine.EXAMPLES.values():
-        click.echo(f"{ex.name}: {ex.title} ({', '.join(ex.class_names)})")
+        click.echo(f"  {ex.name:12s} {ex.title} ({', '.join(ex.class_names)})")
+    click.echo("Chapters:")
+    for n, ch in enumerate(CHAPTERS, 1):
+        only = "" if len(ch.examples) == len(engine.EXAMPLES) else f"  [{', '.join(ch.examples)} only]"
+        click.echo(f"  {n:2d}. {ch.id:15s} {ch.title}{only}")
+
+
+def _resolution(ctx, param, value: str | None):
+    if value is None:
+        return None
+    try:
+        w, h = (int(v) for v in value.lower().split("x"))
+    except ValueError:
+        raise click.BadParameter("use WIDTHxHEIGHT, e.g. 1280x720") from None
+    if not (16 <= w <= 7680 and 16 <= h <= 4320) or w % 2 or h % 2:
+        raise click.BadParameter("width and height must be even, between 16x16 and 7680x4320")
+    return (w, h)
+
+
+@main.command()
+@click.argument("chapters", nargs=-1, type=click.Choice(["all", *[c.id for c in CHAPTERS]]))
+@click.option(
+    "--example", "-e", type=EXAMPLE, default="tick-cross", show_default=True, help="Which example to explain."
+)
+@click.option("--image", type=click.Path(path_type=Path), help="Your own image (default: the example's shipped image).")
+@click.option("--label", help="The image's true class, for the loss (default: the shipped image's class).")
+@click.option("--model", type=click.Path(path_type=Path), help="A weights file instead of the bundled model.")
+@click.option("--quality", "-q", type=click.Choice(QUALITIES), default="low", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp4", show_default=True)
+@click.option("--transparent", is_flag=True, help="Transparent background (webm or mov).")
+@click.option(
+    "--resolution", callback=_resolution, metavar="WxH", help="Pixel size, e.g. 1280x720 (overrides --quality's)."
+)
+@click.option("--fps", type=click.IntRange(1, 120), help="Frame rate (overrides --quality's).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder (default: renders/EXAMPLE-IMAGE).",
+)
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Parallel render processes (default: number of cores).")
+@click.option("--force", is_flag=True, help="Re-render even when a cached clip matches.")
+def render(
+    chapters, example, image, label, model, quality, fmt, transparent, resolution, fps, output, jobs, force
+) -> None:
+    """Render CHAPTERS (or all) of the explainer as video clips."""
+    if not chapters:
+        raise click.UsageError("name chapters to render, or 'all' (see `convreel list`)")
+    settings = Settings(quality, fmt, transparent, resolution, fps)
+    job = make_job(chapters, example, image, label, model, settings, output)
+    try:
+        results = run_with_progress(job, jobs, force)
+    except KeyboardInterrupt:
+        raise click.ClickException("interrupted: finished clips are kept in the cache; run again to continue") from None
+    except RenderError as exc:
+        raise click.ClickException(str(exc)) from None
+    total = sum(r.meta["duration"] for r in results)
+    click.echo(f"{len(results)} clips ({total:.0f} s of video) in {job.output}")

@@ -15,7 +15,13 @@ from scenes.story import load_story
 def build(chapter_id: str, example: str, image=None, label=None, tmp_path=None):
     chapter = get_chapter(chapter_id)
     cls = getattr(importlib.import_module(chapter.import_path), chapter.scene)
-    settings = {"quality": "low_quality", "dry_run": True, "disable_caching": True, "verbosity": "ERROR"}
+    settings = {
+        "quality": "low_quality",
+        "dry_run": True,
+        "disable_caching": True,
+        "verbosity": "ERROR",
+        "progress_bar": "none",
+    }
     if tmp_path is not None:
         settings["media_dir"] = str(tmp_path)
     with tempconfig(settings):

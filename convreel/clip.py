@@ -1,0 +1,102 @@
+"""Render one chapter clip in this process (a worker: Manim's config is process-global).
+
+Imports Manim; the parent process never imports this module, so a fully cached run stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from convreel import media
+
+QUALITY_FLAGS = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality", "4k": "fourk_quality"}
+POSTER_AT = 2 / 3  # a frame two thirds in: the chapter's main picture is on screen by then
+
+
+def render_clip(spec: dict) -> dict:
+    """Render ``spec`` (see ``convreel.render.ClipSpec.to_dict``) into the cache entry
+    ``spec["entry"]``, atomically: a temporary folder renamed when everything is written."""
+    from manim import tempconfig
+
+    from scenes.registry import get_chapter
+    from scenes.story import load_story
+
+    entry = Path(spec["entry"])
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    chapter = get_chapter(spec["chapter"])
+    cls = getattr(importlib.import_module(chapter.import_path), chapter.scene)
+    settings = {
+        "quality": QUALITY_FLAGS[spec["quality"]],
+        "disable_caching": True,
+        "verbosity": "WARNING",
+        "progress_bar": "none",
+        "output_file": "clip",
+        "format": spec["format"],
+        "transparent": spec["transparent"],
+        "write_to_movie": True,
+    }
+    if spec.get("resolution"):
+        w, h = spec["resolution"]
+        settings.update(pixel_width=w, pixel_height=h, frame_width=8.0 * w / h)
+    if spec.get("fps"):
+        settings["frame_rate"] = spec["fps"]
+    work = Path(tempfile.mkdtemp(prefix=".work-", dir=entry.parent))
+    try:
+        settings["media_dir"] = str(work / "media")
+        with tempconfig(settings):
+            story = load_story(spec["example"], spec["image"], spec["label"], spec["model"])
+            scene = cls(story=story)
+            scene.render()
+            movie = Path(scene.output_plan.primary_artifact)
+        out = work / "entry"
+        out.mkdir()
+        ext = movie.suffix
+        video = out / f"clip{ext}"
+        shutil.move(movie, video)
+        if ext == ".mp4":
+            media.faststart(video)
+        info = media.probe(video)
+        media.poster(video, info.duration * POSTER_AT, out / "poster.png")
+        captions = [(round(a, 3), round(min(b, info.duration), 3), t) for a, b, t in scene.captions]
+        (out / "captions.srt").write_text(media.captions_srt(captions), encoding="utf-8")
+        (out / "captions.vtt").write_text(media.captions_vtt(captions), encoding="utf-8")
+        starts = [(name, round(t, 3)) for name, t in scene.steps]
+        sections = [
+            {
+                "name": name,
+                "start": t,
+                "duration": round((starts[i + 1][1] if i + 1 < len(starts) else info.duration) - t, 3),
+            }
+            for i, (name, t) in enumerate(starts)
+        ]
+        tr = story.trace
+        meta = {
+            "chapter": chapter.id,
+            "title": chapter.title,
+            "video": video.name,
+            "duration": info.duration,
+            "resolution": [info.width, info.height],
+            "fps": info.fps,
+            "codec": info.codec,
+            "pix_fmt": info.pix_fmt,
+            "sections": sections,
+            "captions": [{"start": a, "end": b, "text": t} for a, b, t in captions],
+            "label": tr.label_name,
+            "label_assumed": story.label_assumed,
+            "prediction": tr.predicted_class,
+            "probabilities": {c: float(p) for c, p in zip(tr.class_names, tr.probabilities)},
+        }
+        (out / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        try:
+            os.rename(out, entry)
+        except OSError:
+            if not (entry / "meta.json").exists():  # another render finished the same clip first
+                raise
+        return meta
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

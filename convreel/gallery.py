@@ -1,0 +1,94 @@
+"""``index.html``: a self-contained static page that plays every clip of a render folder."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from convreel import manifest, media
+
+_MIME = {"mp4": "video/mp4", "webm": "video/webm", "mov": "video/quicktime"}
+
+_CSS = """
+body { margin: 0; background: #11141a; color: #ecebe8; font-family: "DejaVu Sans", system-ui, sans-serif; }
+header { padding: 1.5rem 2rem 0.5rem; }
+h1 { margin: 0 0 0.3rem; font-size: 1.6rem; }
+header p { margin: 0; color: #9aa3b2; }
+main { display: grid; gap: 2rem; padding: 1.5rem 2rem 3rem; max-width: 980px; }
+article { background: #191d25; border-radius: 10px; padding: 1rem 1.2rem 1.2rem; }
+h2 { margin: 0 0 0.6rem; font-size: 1.2rem; }
+h2 span { color: #ffd84d; margin-right: 0.4rem; }
+video, img.clip { width: 100%; border-radius: 6px; background: #000; }
+nav { margin-top: 0.6rem; display: flex; flex-wrap: wrap; gap: 0.4rem; }
+nav a { color: #11141a; background: #9aa3b2; border-radius: 999px; padding: 0.15rem 0.7rem;
+        font-size: 0.85rem; text-decoration: none; }
+nav a:hover { background: #ffd84d; }
+.meta { color: #9aa3b2; font-size: 0.85rem; margin-top: 0.5rem; }
+"""
+
+_JS = """
+document.querySelectorAll("nav a[data-start]").forEach(function (a) {
+  a.addEventListener("click", function (e) {
+    e.preventDefault();
+    var v = document.getElementById(a.dataset.video);
+    v.currentTime = parseFloat(a.dataset.start);
+    v.play().catch(function () {});
+  });
+});
+"""
+
+
+def _clip_html(clip: dict) -> str:
+    e = html.escape
+    vid = f"clip-{clip['order']:02d}"
+    files = clip["files"]
+    if clip["format"] == "gif":
+        player = f'<img class="clip" id="{vid}" src="{e(files["video"])}" alt="{e(clip["title"])}">'
+    else:
+        player = (
+            f'<video id="{vid}" controls preload="metadata" poster="{e(files["poster"])}"'
+            f' width="{clip["resolution"][0]}" height="{clip["resolution"][1]}">'
+            f'<source src="{e(files["video"])}" type="{_MIME[clip["format"]]}">'
+            f'<track kind="captions" src="{e(files["captions"]["vtt"])}" srclang="en" label="English" default>'
+            "</video>"
+        )
+    links = "".join(
+        f'<a href="#{vid}" data-video="{vid}" data-start="{s["start"]}">{e(s["name"])}</a>'
+        for s in clip["sections"]
+        if clip["format"] != "gif"
+    )
+    return (
+        f'<article data-chapter="{e(clip["chapter"])}" data-duration="{clip["duration"]}">'
+        f"<h2><span>{clip['order']}</span>{e(clip['title'])}</h2>{player}<nav>{links}</nav>"
+        f'<p class="meta">{clip["duration"]:.1f} s · {clip["resolution"][0]}×{clip["resolution"][1]}'
+        f" · prediction: {e(str(clip['prediction']))} · label: {e(str(clip['label']))}"
+        f"{' (assumed)' if clip['label_assumed'] else ''}</p></article>"
+    )
+
+
+def render_html(data: dict) -> str:
+    clips = data["clips"]
+    first = clips[0] if clips else None
+    subtitle = (
+        f"Example: {html.escape(first['example'])} · image: {html.escape(first['image']['file'])}" if first else ""
+    )
+    body = "\n".join(_clip_html(c) for c in clips)
+    embedded = json.dumps(data).replace("</", "<\\/")  # keep "</script>" inside strings harmless
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>ConvReel explainer</title><style>{_CSS}</style></head><body>"
+        f"<header><h1>How a CNN sees: the explainer</h1><p>{subtitle}</p></header>"
+        f"<main>\n{body}\n</main>"
+        f'<script type="application/json" id="manifest">{embedded}</script>'
+        f"<script>{_JS}</script></body></html>\n"
+    )
+
+
+def write(folder: Path) -> Path:
+    with manifest.locked(folder):
+        data = manifest.read(folder)
+        path = folder / "index.html"
+        media.write_atomic(path, render_html(data))
+    return path
