@@ -45,7 +45,8 @@ def render_clip(spec: dict) -> dict:
         settings.update(pixel_width=w, pixel_height=h, frame_width=8.0 * w / h)
     if spec.get("fps"):
         settings["frame_rate"] = spec["fps"]
-    work = Path(tempfile.mkdtemp(prefix=".work-", dir=entry.parent))
+    # Named after the parent render, which removes it if this process is killed mid-render.
+    work = Path(tempfile.mkdtemp(prefix=f".work-{spec['owner']}-", dir=entry.parent))
     try:
         settings["media_dir"] = str(work / "media")
         with tempconfig(settings):

@@ -19,7 +19,7 @@ main { display: grid; gap: 2rem; padding: 1.5rem 2rem 3rem; max-width: 980px; }
 article { background: #191d25; border-radius: 10px; padding: 1rem 1.2rem 1.2rem; }
 h2 { margin: 0 0 0.6rem; font-size: 1.2rem; }
 h2 span { color: #ffd84d; margin-right: 0.4rem; }
-video, img.clip { width: 100%; border-radius: 6px; background: #000; }
+video, img.clip { width: 100%; height: auto; border-radius: 6px; background: #000; }
 nav { margin-top: 0.6rem; display: flex; flex-wrap: wrap; gap: 0.4rem; }
 nav a { color: #11141a; background: #9aa3b2; border-radius: 999px; padding: 0.15rem 0.7rem;
         font-size: 0.85rem; text-decoration: none; }
@@ -77,7 +77,7 @@ def render_html(data: dict) -> str:
     embedded = json.dumps(data).replace("</", "<\\/")  # keep "</script>" inside strings harmless
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
         f"<title>ConvReel explainer</title><style>{_CSS}</style></head><body>"
         f"<header><h1>How a CNN sees: the explainer</h1><p>{subtitle}</p></header>"
         f"<main>\n{body}\n</main>"

@@ -13,10 +13,11 @@ import json
 import multiprocessing
 import os
 import shutil
+import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from functools import cache
+from multiprocessing import connection
 from pathlib import Path
 
 import engine
@@ -174,16 +175,25 @@ def _spec(job: Job, chapter: str, entry: Path) -> dict:
         "resolution": list(job.settings.resolution) if job.settings.resolution else None,
         "fps": job.settings.fps,
         "entry": str(entry),
+        "owner": os.getpid(),
     }
 
 
-def _worker(spec: dict) -> dict:
-    from convreel.clip import render_clip
+def _worker(spec: dict, conn) -> None:
+    """Process entry point: render one clip and report ("done", meta) or ("failed", message)."""
+    try:
+        from convreel.clip import render_clip
 
-    return render_clip(spec)
+        conn.send(("done", render_clip(spec)))
+    except KeyboardInterrupt:
+        pass
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
+        conn.send(("failed", f"{exc.__class__.__name__}: {exc}".splitlines()[0]))
+    finally:
+        conn.close()
 
 
-Event = Callable[[str, str, dict], None]  # (kind, chapter, info): "cached", "start", "done", "failed"
+Event = Callable[[str, str, dict], None]  # (kind, chapter, info): "cached", "queued", "done", "failed"
 
 
 def run(job: Job, jobs: int | None = None, force: bool = False, on_event: Event | None = None) -> list[ClipResult]:
@@ -199,41 +209,71 @@ def run(job: Job, jobs: int | None = None, force: bool = False, on_event: Event 
             todo.append(c)
         else:
             notify("cached", c, {})
-    if force:
-        for c in todo:
-            shutil.rmtree(entries[c], ignore_errors=True)
-
-    failures: dict[str, str] = {}
-    if todo:
-        ctx = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx, max_tasks_per_child=1)
-        try:
-            running: dict[Future, str] = {}
-            for c in todo:
-                running[pool.submit(_worker, _spec(job, c, entries[c]))] = c
-                notify("queued", c, {})
-            while running:
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    c = running.pop(fut)
-                    try:
-                        notify("done", c, fut.result())
-                    except Exception as exc:  # noqa: BLE001 - one failing chapter must not hide the others
-                        failures[c] = f"{exc.__class__.__name__}: {exc}".splitlines()[0]
-                        notify("failed", c, {"error": failures[c]})
-        except BaseException:
-            for proc in list(getattr(pool, "_processes", {}).values()):
-                proc.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown()
-
+    failures = _render_all(job, todo, entries, jobs, force, notify) if todo else {}
     cached = set(job.chapters) - set(todo)
     results = publish(job, entries, failures, cached, model_sha, image_sha)
     if failures:
         names = ", ".join(f"{c} ({msg})" for c, msg in failures.items())
         raise RenderError(f"{len(failures)} of {len(job.chapters)} chapters failed: {names}")
     return results
+
+
+def _render_all(
+    job: Job, todo: list[str], entries: dict[str, Path], jobs: int, force: bool, notify: Event
+) -> dict[str, str]:
+    """Render ``todo`` with at most ``jobs`` worker processes, one chapter per process."""
+    ctx = multiprocessing.get_context("spawn")
+    pending = list(todo)
+    running: dict[str, tuple] = {}  # chapter -> (process, connection)
+    failures: dict[str, str] = {}
+    root = cache_root()
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                c = pending.pop(0)
+                if force:
+                    shutil.rmtree(entries[c], ignore_errors=True)
+                receive, send = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_worker, args=(_spec(job, c, entries[c]), send), daemon=True)
+                proc.start()
+                send.close()
+                running[c] = (proc, receive)
+                notify("queued", c, {})
+            connection.wait([p.sentinel for p, _ in running.values()], timeout=1.0)
+            for c, (proc, receive) in list(running.items()):
+                if proc.is_alive():
+                    continue
+                proc.join()
+                del running[c]
+                kind, info = (
+                    receive.recv() if receive.poll() else ("failed", f"worker exited with code {proc.exitcode}")
+                )
+                receive.close()
+                if kind == "done":
+                    notify("done", c, info)
+                else:
+                    failures[c] = info
+                    notify("failed", c, {"error": info})
+    except BaseException:
+        _stop([p for p, _ in running.values()], root)
+        raise
+    return failures
+
+
+def _stop(procs: list, root: Path, grace: float = 10.0) -> None:
+    """Stop the workers of an interrupted render and remove their unfinished work folders.
+
+    Ctrl-C reaches the workers too and they clean up after themselves; give them ``grace``
+    seconds, then terminate what is left.
+    """
+    deadline = time.monotonic() + grace
+    for proc in procs:
+        proc.join(max(0.0, deadline - time.monotonic()))
+        if proc.is_alive():
+            proc.terminate()
+            proc.join(5)
+    for work in root.glob(f".work-{os.getpid()}-*"):
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def clip_name(job: Job, chapter: str) -> str:

@@ -1,45 +1,15 @@
 """``convreel render`` end to end: real Manim renders at low quality into temporary folders."""
 
 import json
-import subprocess
-import sys
 
 import av
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from convreel import media
+from tests.conftest import convreel
 from tests.scene_helpers import build
-
-
-@pytest.fixture(scope="module")
-def custom_tick(tmp_path_factory):
-    """A tick drawn in blue pen on paper, off-centre, at photo size: nothing like the shipped one."""
-    path = tmp_path_factory.mktemp("img") / "my tick.jpg"
-    img = Image.new("RGB", (600, 480), (250, 248, 240))
-    ImageDraw.Draw(img).line([(170, 260), (260, 360), (430, 120)], fill=(20, 40, 160), width=38)
-    img.save(path, quality=92)
-    return path
-
-
-def convreel(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "convreel", *map(str, args)], capture_output=True, text=True, env=env)
-
-
-@pytest.fixture(scope="module")
-def cache_env(tmp_path_factory):
-    import os
-
-    return {**os.environ, "CONVREEL_CACHE": str(tmp_path_factory.mktemp("cache"))}
-
-
-@pytest.fixture(scope="module")
-def rendered(custom_tick, cache_env, tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    proc = convreel("render", "pixels", "-e", "tick-cross", "--image", custom_tick, "-o", out, "-j", "1", env=cache_env)
-    assert proc.returncode == 0, proc.stderr
-    return out
 
 
 def test_custom_image_gives_a_playable_mp4_of_the_expected_duration(rendered, custom_tick):

@@ -1,0 +1,62 @@
+"""Interrupted and concurrent renders leave only complete files under final names."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+from tests.conftest import convreel
+
+
+def _start(args, env):
+    # A new session, so the test can send Ctrl-C to the whole process group as a terminal does.
+    return subprocess.Popen(
+        [sys.executable, "-m", "convreel", *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def test_ctrl_c_keeps_previous_outputs_and_rerun_continues(rendered, custom_tick, cache_env, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(rendered, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    args = ["render", "pixels", "-e", "tick-cross", "--image", custom_tick, "-o", out, "-j", "1", "--force"]
+    proc = _start(args, cache_env)
+    cache = cache_env["CONVREEL_CACHE"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(n.startswith(".work-") for n in os.listdir(cache)):
+        time.sleep(0.1)  # wait until a worker is rendering
+    time.sleep(1.0)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    lines = [line for line in stderr.splitlines() if line.startswith("Error")]
+    assert lines == ["Error: interrupted: finished clips are kept in the cache; run again to continue"]
+    assert "Traceback" not in stderr
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before  # nothing replaced, nothing half-written
+    assert not [n for n in os.listdir(cache) if n.startswith(".work-")]
+
+    again = convreel(*args[:-1], env=cache_env)  # the same render without --force
+    assert again.returncode == 0, again.stderr
+
+
+def test_two_renders_into_one_folder_at_once(rendered, custom_tick, cache_env, tmp_path):
+    out = tmp_path / "shared"
+    common = ["-e", "tick-cross", "-o", out, "-j", "1"]
+    a = _start(["render", "pixels", "--image", custom_tick, *common], cache_env)
+    b = _start(["render", "pixels", "--label", "cross", *common], cache_env)
+    for p in (a, b):
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    data = json.loads((out / "manifest.json").read_text())
+    (clip,) = data["clips"]  # one chapter, written by whichever finished last, and whole
+    assert (out / clip["files"]["video"]).stat().st_size == clip["bytes"]["video"]
+    assert not [p.name for p in out.iterdir() if ".tmp" in p.name]
