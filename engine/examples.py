@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from . import datasets
+from .experiments import loss_curve
 from .images import load_binary, load_rgb, save_image
 from .layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU
 from .network import ModelError, Network
@@ -28,6 +29,7 @@ class Example:
     build: Callable[[np.random.Generator], Network]
     generate: Callable[[int, int], tuple[np.ndarray, np.ndarray]]
     recipe: dict  # keyword arguments for ``train`` plus n (dataset size)
+    lr_sweep: tuple[float, float, float]  # too small, good, too large: short runs for the training chapter
 
     @property
     def model_path(self) -> Path:
@@ -86,6 +88,7 @@ EXAMPLES: dict[str, Example] = {
         build=_tick_cross_net,
         generate=datasets.tick_cross_dataset,
         recipe={"n": 4000, "epochs": 12, "batch_size": 32, "lr": 0.02, "momentum": 0.9, "seed": 1},
+        lr_sweep=(0.0005, 0.02, 1.0),
     ),
     "face": Example(
         name="face",
@@ -96,9 +99,11 @@ EXAMPLES: dict[str, Example] = {
         build=_face_net,
         generate=datasets.face_dataset,
         recipe={"n": 3000, "epochs": 10, "batch_size": 32, "lr": 0.005, "momentum": 0.9, "seed": 2},
+        lr_sweep=(0.0002, 0.005, 0.1),
     ),
 }
-HELD_OUT_SEED = 12345  # held-out test sets use a seed no training run uses
+HELD_OUT_SEED = 12345
+LR_SWEEP_STEPS = 150  # held-out test sets use a seed no training run uses
 
 
 def get_example(name: str) -> Example:
@@ -142,8 +147,12 @@ def train_example(
             net.layers[-1] = Dense(net.layers[-1].in_features, len(classes), rng=rng)
         net = Network(net.layers, classes, net.input_scale, net.input_shape, net.meta)
         source = {"folder": True, "n": len(x)}
+    untrained = net.copy()
     history = train(net, x, y, snapshot_epochs=None, on_epoch=on_epoch, **recipe)
-    net.meta.update({"history": history.to_dict(), "data": source})
+    # Short runs from the same starting weights with three learning rates, kept with the model so
+    # the training chapter shows real curves without retraining.
+    sweep = [loss_curve(untrained, x, y, lr, steps=LR_SWEEP_STEPS, seed=recipe["seed"]) for lr in ex.lr_sweep]
+    net.meta.update({"history": history.to_dict(), "data": source, "lr_sweep": sweep})
     return net, history
 
 

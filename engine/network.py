@@ -204,6 +204,12 @@ class Network:
                 return net
         raise KeyError(f"no snapshot for epoch {epoch}; have {[s.epoch for s in self.snapshots]}")
 
+    def copy_with(self, state: dict[str, np.ndarray]) -> Network:
+        """A copy of this network with other parameter values (e.g. after a learning step)."""
+        net = self.copy()
+        net.load_state_dict(state)
+        return net
+
     def copy(self) -> Network:
         net = Network(
             [LAYER_TYPES[layer.kind](**layer.config()) for layer in self.layers],

@@ -1,0 +1,159 @@
+"""Small, real experiments the later chapters show: one learning step, learning-rate runs,
+shifted and scaled inputs, receptive fields, and the inputs that excite a deep map most."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import functional as F
+from .network import Network
+from .train import SGD
+
+
+# -- one step of gradient descent ----------------------------------------------------------------
+@dataclass(frozen=True)
+class LearningStep:
+    """One plain gradient-descent step (no momentum) on one image, before and after."""
+
+    lr: float
+    label: int
+    probabilities: np.ndarray
+    loss: float
+    dlogits: np.ndarray  # probabilities - one-hot
+    grads: dict[str, np.ndarray]  # "dense1.weight", "conv1.weight", ... gradients of the loss
+    before: dict[str, np.ndarray]  # parameters before the step
+    after: dict[str, np.ndarray]  # parameters - lr * gradient
+    new_probabilities: np.ndarray
+    new_loss: float
+
+
+def learning_step(network: Network, image: np.ndarray, label: int | str, lr: float = 0.05) -> LearningStep:
+    """Forward, backward, update, forward again, on a copy of ``network`` (which is unchanged)."""
+    net = network.copy()
+    k = net.class_index(label)
+    x = np.asarray(image, dtype=np.float64)[None]
+    logits = net.forward(x)
+    loss, dlogits = F.cross_entropy(logits, [k])
+    net.backward(dlogits, input_grad=False)
+    before = net.state_dict()
+    grads = {f"{n}.{p}": layer.grads[p].copy() for n, layer in net.named_layers() for p in layer.params}
+    SGD(net, lr=lr, momentum=0.0).step()
+    new_logits = net.forward(x)
+    new_loss, _ = F.cross_entropy(new_logits, [k])
+    return LearningStep(
+        lr, k, F.softmax(logits)[0], loss, dlogits[0], grads, before, net.state_dict(),
+        F.softmax(new_logits)[0], new_loss,
+    )  # fmt: skip
+
+
+# -- learning-rate runs ---------------------------------------------------------------------------
+def loss_curve(
+    network: Network,
+    x: np.ndarray,
+    y: np.ndarray,
+    lr: float,
+    steps: int,
+    batch_size: int = 32,
+    every: int = 5,
+    seed: int = 0,
+) -> dict:
+    """Train a copy with momentum SGD for ``steps`` mini-batches and record the mean training loss
+    of every ``every`` steps. A run whose loss overflows stops there (``diverged``)."""
+    net = network.copy()
+    opt = SGD(net, lr=lr, momentum=0.9)
+    rng = np.random.default_rng(seed)
+    losses, window, diverged = [], [], False
+    for step in range(1, steps + 1):
+        idx = rng.choice(len(x), batch_size, replace=False)
+        with np.errstate(all="ignore"):
+            loss, d = F.cross_entropy(net.forward(x[idx]), y[idx])
+            if not np.isfinite(loss) or loss > 1e6:
+                diverged = True
+                break
+            net.backward(d, input_grad=False)
+            opt.step()
+        window.append(loss)
+        if step % every == 0:
+            losses.append(float(np.mean(window)))
+            window = []
+    return {"lr": lr, "every": every, "batch_size": batch_size, "losses": losses, "diverged": diverged}
+
+
+# -- invariance -----------------------------------------------------------------------------------
+def shift(image: np.ndarray, dy: int, dx: int, fill: float | np.ndarray) -> np.ndarray:
+    """Move a (C, H, W) image by (dy, dx) pixels; uncovered pixels take ``fill`` (per channel)."""
+    c, h, w = image.shape
+    out = np.empty_like(image, dtype=np.float64)
+    out[...] = np.asarray(fill, dtype=np.float64).reshape(-1, 1, 1) if np.ndim(fill) else fill
+    ys, yd = (slice(0, h - dy), slice(dy, h)) if dy >= 0 else (slice(-dy, h), slice(0, h + dy))
+    xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
+    out[:, yd, xd] = image[:, ys, xs]
+    return out
+
+
+def scale(image: np.ndarray, factor: float, fill: float | np.ndarray) -> np.ndarray:
+    """Zoom a (C, H, W) image about its centre by ``factor`` (nearest pixel, ``fill`` outside)."""
+    c, h, w = image.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    sy = np.round((yy - (h - 1) / 2) / factor + (h - 1) / 2).astype(int)
+    sx = np.round((xx - (w - 1) / 2) / factor + (w - 1) / 2).astype(int)
+    inside = (sy >= 0) & (sy < h) & (sx >= 0) & (sx < w)
+    out = np.empty_like(image, dtype=np.float64)
+    out[...] = np.asarray(fill, dtype=np.float64).reshape(-1, 1, 1) if np.ndim(fill) else fill
+    out[:, inside] = image[:, sy[inside], sx[inside]]
+    return out
+
+
+def background(image: np.ndarray) -> np.ndarray:
+    """The fill for uncovered pixels: the median colour of the image's border, per channel."""
+    border = np.concatenate([image[:, 0, :], image[:, -1, :], image[:, :, 0], image[:, :, -1]], axis=1)
+    return np.median(border, axis=1)
+
+
+# -- receptive fields -----------------------------------------------------------------------------
+def receptive_field(network: Network, layer: str, r: int, c: int) -> tuple[int, int, int, int]:
+    """Input rows and columns (top, left, bottom, right; inclusive) that cell (r, c) of ``layer``'s
+    output depends on, from the kernel sizes, strides and paddings below it, clipped to the image."""
+    top, left, bottom, right = r, c, r, c
+    names = network.names[: network.names.index(layer) + 1]
+    for name, lay in reversed(list(zip(names, network.layers))):
+        if lay.kind == "Conv2D":
+            k, s, p = lay.kernel_size, lay.stride, lay.padding
+        elif lay.kind == "MaxPool2D":
+            k, s, p = lay.size, lay.stride, 0
+        elif lay.kind in ("ReLU",):
+            continue
+        else:
+            raise ValueError(f"{name} ({lay.kind}) has no spatial receptive field")
+        top, left = top * s - p, left * s - p
+        bottom, right = bottom * s - p + k - 1, right * s - p + k - 1
+    _, h, w = network.input_shape
+    return max(top, 0), max(left, 0), min(bottom, h - 1), min(right, w - 1)
+
+
+def top_patches(network: Network, layer: str, channel: int, images: np.ndarray, k: int = 4) -> list[dict]:
+    """The ``k`` strongest activations of one map of ``layer`` over ``images``, each with the input
+    patch (its receptive field) that produced it: [{"image", "row", "col", "value", "box", "patch"}]."""
+    x = np.asarray(images, dtype=np.float64) * network.input_scale
+    for name, lay in network.named_layers():
+        x = lay.forward(x)
+        if name == layer:
+            break
+    maps = x[:, channel]
+    order = np.argsort(maps.ravel(), kind="stable")[::-1]
+    out, used = [], set()
+    for flat in order:
+        i, r, c = np.unravel_index(flat, maps.shape)
+        if i in used:  # one patch per image, so the list shows different examples
+            continue
+        used.add(i)
+        t, lft, b, rt = receptive_field(network, layer, int(r), int(c))
+        out.append(
+            {"image": int(i), "row": int(r), "col": int(c), "value": float(maps[i, r, c]),
+             "box": (t, lft, b, rt), "patch": np.asarray(images[i][:, t : b + 1, lft : rt + 1], dtype=np.float64)}
+        )  # fmt: skip
+        if len(out) == k:
+            break
+    return out
