@@ -38,9 +38,10 @@ $(STAMP): pyproject.toml | system
 	else echo "PyTorch reference not available locally: its tests will be skipped"; fi
 	touch $(STAMP)
 
+# The default explainer: every chapter of the tick-cross example, rendered at low quality into
+# renders/tick-cross-tick/ (clips, joined explainer.mp4, captions, manifest.json, index.html).
 demo: setup
-	@for img in assets/images/tick-cross/*.png; do $(BIN)/convreel predict $$img --example tick-cross; done
-	@for img in assets/images/face/*.png; do $(BIN)/convreel predict $$img --example face; done
+	$(BIN)/convreel render all --example tick-cross --quality low
 
 test: setup
 	$(BIN)/python -m pytest

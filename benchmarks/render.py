@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from convreel.render import Settings, make_job, run  # noqa: E402
-from scenes.registry import CHAPTERS  # noqa: E402
+from scenes.registry import chapters_for  # noqa: E402
 
 
 def timed_render(chapters: tuple[str, ...], example: str, quality: str, jobs: int, out: Path) -> tuple[float, float]:
@@ -54,9 +54,7 @@ def main() -> None:
         if not args.skip_chapters:
             print(f"{'example':11s} {'chapter':13s} {'quality':7s} {'wall s':>8s} {'video s':>8s} {'wall/video':>10s}")
             for example in examples:
-                for ch in CHAPTERS:
-                    if example not in ch.examples:
-                        continue
+                for ch in chapters_for(example):
                     for q in qualities:
                         fresh_cache()
                         wall, video = timed_render((ch.id,), example, q, 1, tmp / f"{example}-{ch.id}-{q}")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import engine
 from convreel import gallery, manifest, media
-from scenes.registry import CHAPTERS, get_chapter
+from scenes.registry import CHAPTERS, chapter_number, chapters_for, get_chapter
 
 ROOT = Path(__file__).resolve().parent.parent
 QUALITIES = ("low", "medium", "high", "4k")
@@ -130,7 +130,7 @@ def make_job(
 ) -> Job:
     """Validate everything up front (bad input fails before any rendering starts)."""
     ex = engine.get_example(example)
-    wanted = [c.id for c in CHAPTERS if example in c.examples]
+    wanted = [c.id for c in chapters_for(example)]
     if not chapters or "all" in chapters:
         ids, joined = tuple(wanted), True
     else:
@@ -277,8 +277,7 @@ def _stop(procs: list, root: Path, grace: float = 10.0) -> None:
 
 
 def clip_name(job: Job, chapter: str) -> str:
-    order = [c.id for c in CHAPTERS].index(chapter) + 1
-    return f"{order:02d}-{chapter}"
+    return f"{chapter_number(chapter, job.example):02d}-{chapter}"
 
 
 def _copy_atomic(src: Path, dst: Path) -> None:
@@ -306,7 +305,7 @@ def publish(
         _copy_atomic(entry / "poster.png", job.output / files["poster"])
         _copy_atomic(entry / "captions.srt", job.output / files["srt"])
         _copy_atomic(entry / "captions.vtt", job.output / files["vtt"])
-        order = [x.id for x in CHAPTERS].index(c) + 1
+        order = chapter_number(c, job.example)
         results.append(ClipResult(c, order, cached=c in cached, meta=meta, files=files))
     joined = None
     if job.joined and not failures and results and job.settings.format != "gif":

@@ -60,7 +60,7 @@ class ChapterScene(Scene):
     def title_card(self) -> None:
         """The chapter's name, then the header stays in the top-left corner for the whole clip."""
         self.step("title")
-        card = TitleCard(chapter_number(self.chapter_id), self.chapter.title, self.subtitle)
+        card = TitleCard(chapter_number(self.chapter_id, self.example), self.chapter.title, self.subtitle)
         source = label(f"{self.example} · {self.story.image_name}", size=style.SMALL_SIZE, colour=style.MUTED)
         source.to_corner(DOWN + RIGHT, buff=0.2)
         self.source = source

@@ -21,13 +21,18 @@ class Chapter:
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("pixels", "pixels", "PixelsScene", "The image becomes numbers"),
     Chapter("convolution", "convolution", "ConvolutionScene", "Convolution: sliding a filter"),
+    Chapter("stride-padding", "stride_padding", "StridePaddingScene", "Stride and padding"),
     Chapter("relu", "relu", "ReluScene", "ReLU: switching off the negatives"),
     Chapter("max-pooling", "max_pooling", "MaxPoolingScene", "Max pooling: keeping the best clues"),
+    Chapter("deeper-layers", "deeper_layers", "DeeperLayersScene", "Deeper layers: clues of clues", ("face",)),
     Chapter("flatten", "flatten", "FlattenScene", "Flatten: lining up the evidence"),
     Chapter("dense", "dense", "DenseScene", "The dense layer: weighing the evidence"),
     Chapter("softmax", "softmax", "SoftmaxScene", "Softmax: scores become probabilities"),
     Chapter("loss", "loss", "LossScene", "Loss: how wrong was the guess?"),
     Chapter("overview", "overview", "OverviewScene", "The whole network at once"),
+    Chapter("learning-step", "learning_step", "LearningStepScene", "One step of learning"),
+    Chapter("training", "training", "TrainingScene", "Training: many small steps"),
+    Chapter("invariance", "invariance", "InvarianceScene", "Moving the suspect"),
 )
 
 
@@ -38,5 +43,11 @@ def get_chapter(chapter_id: str) -> Chapter:
     raise ValueError(f"unknown chapter {chapter_id!r}; choose from {', '.join(c.id for c in CHAPTERS)}")
 
 
-def chapter_number(chapter_id: str) -> int:
-    return [c.id for c in CHAPTERS].index(chapter_id) + 1
+def chapters_for(example: str) -> tuple[Chapter, ...]:
+    """The chapters of one example's explainer, in teaching order."""
+    return tuple(c for c in CHAPTERS if example in c.examples)
+
+
+def chapter_number(chapter_id: str, example: str) -> int:
+    """The chapter's place (from 1) in the example's explainer."""
+    return [c.id for c in chapters_for(example)].index(chapter_id) + 1
