@@ -87,11 +87,17 @@ class ValueGrid(VGroup):
         return self.numbers[r * self.values.shape[1] + c]
 
     def cell_center(self, r: float, c: float) -> np.ndarray:
-        return _grid_point(self, r, c)
+        # From one cell, not the whole group: measuring hundreds of numbers' outlines is slow.
+        # The cell's drawn width (not ``cell_size``) stays right after the grid is scaled.
+        first = self.cell(0, 0)
+        step = first.width
+        return first.get_center() + np.array([c * step, -r * step, 0.0])
 
     def window(self, r: int, c: int, h: int, w: int, colour: str = style.HIGHLIGHT, width: float = 5) -> Rectangle:
         """A frame around the h x w block of cells whose top-left cell is (r, c)."""
-        return _window(self, r, c, h, w, colour, width)
+        step = self.cell(0, 0).width
+        rect = Rectangle(width=w * step, height=h * step, stroke_color=colour, stroke_width=width)
+        return rect.move_to((self.cell_center(r, c) + self.cell_center(r + h - 1, c + w - 1)) / 2)
 
 
 class PixelImage(ImageMobject):
