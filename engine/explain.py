@@ -127,3 +127,35 @@ def loss_terms(trace) -> LossTerms:
     kl = float((t[nz] * (np.log(t[nz]) - logp[nz])).sum())
     ce = float(-(t * logp).sum())
     return LossTerms(trace.label, t, trace.probabilities, logp, nll, entropy, kl, ce)
+
+
+def channel_sums(terms) -> np.ndarray:
+    """The products of each input channel summed on their own: (C,), adding up to ``terms.total``."""
+    sums = np.asarray(terms.products, dtype=np.float64).sum(axis=(1, 2))
+    if not np.isclose(sums.sum(), terms.total, rtol=1e-9, atol=1e-9):
+        raise AssertionError(f"channel sums give {sums.sum()}, the terms total {terms.total}")
+    return sums
+
+
+def weight_scale(terms) -> float:
+    """sum(|w|) over the whole filter: ``terms.total / weight_scale`` is the match before clipping."""
+    scale = float(np.abs(np.asarray(terms.weights, dtype=np.float64)).sum())
+    if scale > 0 and not np.isclose(np.clip(terms.total / scale, -1, 1), terms.match, rtol=1e-9, atol=1e-12):
+        raise AssertionError(f"total / sum|w| = {terms.total / scale}, the terms say match {terms.match}")
+    return scale
+
+
+def shifted_logits(trace) -> np.ndarray:
+    """The logits minus their largest one: the exponents behind ``softmax_terms().shifted_exps``."""
+    z = np.asarray(trace.logits, dtype=np.float64)
+    return z - z.max()
+
+
+def class_penalties(trace) -> np.ndarray:
+    """-log p for every class: the loss this image would cost if that class were its true label."""
+    return -log_softmax(np.asarray(trace.logits, dtype=np.float64))
+
+
+def penalty(p) -> np.ndarray:
+    """-log p (natural log) of probabilities ``p`` in (0, 1], e.g. reference points on the curve."""
+    return -np.log(np.asarray(p, dtype=np.float64))

@@ -31,7 +31,7 @@ from manim import (
     linear,
 )
 
-from engine.extra_convolution import channel_sums, weight_scale
+from engine.explain import channel_sums, weight_scale
 from scenes import style
 from scenes.base import ChapterScene
 from scenes.parts import PixelImage, ValueGrid, _number_size, boxed, keep_on_screen, label, legend

@@ -34,9 +34,8 @@ from manim import (
 )
 
 import engine
-from engine.experiments import receptive_field, top_patches
-from engine.extra_convolution import channel_sums
-from engine.extra_deeper_layers import receptive_chain
+from engine.experiments import receptive_chain, receptive_field, top_patches
+from engine.explain import channel_sums
 from scenes import style
 from scenes.base import ChapterScene
 from scenes.parts import PixelImage, ValueGrid, keep_on_screen, label, legend

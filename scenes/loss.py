@@ -25,7 +25,7 @@ from manim import (
     Write,
 )
 
-from engine.extra_loss import class_penalties, penalty
+from engine.explain import class_penalties, penalty
 from scenes import style
 from scenes.base import ChapterScene
 from scenes.parts import Panel, keep_on_screen, label

@@ -26,7 +26,7 @@ from manim import (
     Write,
 )
 
-from engine.extra_softmax import shifted_logits
+from engine.explain import shifted_logits
 from scenes import style
 from scenes.base import ChapterScene
 from scenes.parts import keep_on_screen, label

@@ -48,7 +48,9 @@ def test_formats(fmt, transparent, codec, pix_fmts, tmp_path, cache_env):
 
 def test_transparent_mov_has_a_see_through_background(tmp_path, cache_env):
     out = tmp_path / "alpha"
-    proc = convreel("render", "pixels", "-e", "tick-cross", "-o", out, "--format", "mov", "--transparent", *SMALL, env=cache_env)
+    proc = convreel(
+        "render", "pixels", "-e", "tick-cross", "-o", out, "--format", "mov", "--transparent", *SMALL, env=cache_env
+    )
     assert proc.returncode == 0, proc.stderr
     with av.open(str(out / "01-pixels.mov")) as c:
         frames = list(c.decode(video=0))

@@ -4,7 +4,7 @@ from PIL import Image, ImageChops, ImageOps
 
 import engine
 from engine.experiments import receptive_field, top_patches
-from engine.extra_convolution import channel_sums
+from engine.explain import channel_sums
 from scenes import style
 from scenes.deeper_layers import DATASET_SEED, DATASET_SIZE, N_PATCHES
 from scenes.style import fmt

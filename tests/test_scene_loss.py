@@ -3,7 +3,7 @@ import pytest
 from manim import MathTex, Text
 from PIL import Image
 
-from engine.extra_loss import class_penalties, penalty
+from engine.explain import class_penalties, penalty
 from scenes import style
 from scenes.loss import REFERENCE_P
 from scenes.prob_parts import num, precise_prob

@@ -6,7 +6,7 @@ from manim import MathTex, Text, tempconfig
 from PIL import Image
 
 from engine import functional as F
-from engine.extra_softmax import shifted_logits
+from engine.explain import shifted_logits
 from scenes import style
 from scenes.prob_parts import num
 from scenes.softmax import SoftmaxScene

@@ -2,8 +2,7 @@ import numpy as np
 import pytest
 
 import engine
-from engine.experiments import receptive_field
-from engine.extra_deeper_layers import receptive_chain
+from engine.experiments import receptive_chain, receptive_field
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,7 @@
 import numpy as np
 import pytest
 
-from engine.explain import ConvTerms
-from engine.extra_convolution import channel_sums, weight_scale
+from engine.explain import ConvTerms, channel_sums, weight_scale
 
 
 def terms(patch, weights, match=None):
