@@ -30,7 +30,7 @@ from manim import (
 
 from engine import Trace
 from engine.experiments import background, scale, shift
-from engine.extra_invariance import shift_scan, small_shifts
+from engine.invariance import shift_scan, small_shifts
 from scenes import style
 from scenes.base import ChapterScene
 from scenes.parts import PixelImage, boxed, keep_on_screen, label

@@ -3,7 +3,7 @@ import pytest
 from PIL import Image
 
 from engine.experiments import background, scale, shift
-from engine.extra_invariance import small_shifts
+from engine.invariance import small_shifts
 from scenes.prob_parts import precise_prob
 from scenes.story import load_story
 from tests.scene_helpers import build, fill_rgb, on_screen

@@ -1,4 +1,4 @@
-"""Numbers the invariance chapter shows that the trace does not hold directly (pure NumPy): where the
+"""Shifted inputs and where the verdict gives way, for the invariance chapter (pure NumPy): where the
 object sits in the image, which small moves keep it in view, and a scan of ever larger shifts that
 finds the first one where the network's verdict gives way."""
 

@@ -3,7 +3,7 @@ import pytest
 
 import engine
 from engine.experiments import background, shift
-from engine.extra_invariance import failures, object_box, room, shift_scan, small_shifts
+from engine.invariance import failures, object_box, room, shift_scan, small_shifts
 
 
 def drawing(h=12, w=12, box=(2, 3, 6, 8)):
