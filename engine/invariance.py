@@ -1,5 +1,4 @@
-"""Shifted inputs and where the verdict gives way, for the invariance chapter (pure NumPy): where the
-object sits in the image, which small moves keep it in view, and a scan of ever larger shifts that
+"""The invariance chapter's numbers (pure NumPy): where the object sits in the image, which small moves keep it in view, and a scan of ever larger shifts that
 finds the first one where the network's verdict gives way."""
 
 from __future__ import annotations
