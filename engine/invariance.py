@@ -1,5 +1,6 @@
-"""The invariance chapter's numbers (pure NumPy): where the object sits in the image, which small moves keep it in view, and a scan of ever larger shifts that
-finds the first one where the network's verdict gives way."""
+"""The invariance chapter's numbers (pure NumPy): where the object sits in the image, which small
+moves keep it in view, and a scan of ever larger shifts that finds the first one where the
+network's verdict gives way."""
 
 from __future__ import annotations
 
