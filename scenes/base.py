@@ -7,7 +7,7 @@ from typing import ClassVar
 from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, Scene, config
 
 from scenes import style
-from scenes.parts import TitleCard, label
+from scenes.parts import TitleCard, fade_out, label
 from scenes.registry import chapter_number, get_chapter
 from scenes.story import Story, load_story
 
@@ -57,6 +57,15 @@ class ChapterScene(Scene):
         self.add_subcaption(text, duration=duration)
         self.captions.append((self.time, self.time + duration, text))
 
+    def say(self, text: str, seconds: float) -> None:
+        """A caption whose animations follow; ``settle()`` then waits out the rest of its time."""
+        self.caption(text, seconds)
+        self._until = self.time + seconds
+
+    def settle(self) -> None:
+        if self.time < getattr(self, "_until", 0.0) - 1e-6:
+            self.wait(self._until - self.time)
+
     def title_card(self) -> None:
         """The chapter's name, then the header stays in the top-left corner for the whole clip."""
         self.step("title")
@@ -77,4 +86,4 @@ class ChapterScene(Scene):
         keep = {id(m) for m in (getattr(self, "header", None), getattr(self, "source", None)) if m is not None}
         gone = [m for m in self.mobjects if id(m) not in keep]
         if gone:
-            self.play(*[FadeOut(m) for m in gone], run_time=run_time)
+            self.play(*fade_out(*gone), run_time=run_time)

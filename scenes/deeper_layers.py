@@ -14,22 +14,18 @@ from manim import (
     DOWN,
     RIGHT,
     UP,
-    Animation,
     Arrow,
     Circle,
     Create,
     FadeIn,
     Group,
     GrowFromCenter,
-    ImageMobject,
     Line,
-    Mobject,
     Rectangle,
     ReplacementTransform,
     Text,
     Transform,
     VGroup,
-    VMobject,
     config,
 )
 
@@ -38,7 +34,7 @@ from engine.experiments import receptive_chain, receptive_field, top_patches
 from engine.explain import channel_sums
 from scenes import style
 from scenes.base import ChapterScene
-from scenes.parts import PixelImage, ValueGrid, keep_on_screen, label, legend
+from scenes.parts import PixelImage, QuickFade, ValueGrid, keep_on_screen, label, legend
 from scenes.style import ink_for
 
 CELL = 0.52  # side of a number cell in the filter / product grids (fits "-0.75" at 13 pt)
@@ -50,56 +46,6 @@ N_PATCHES = 4
 PANEL = 2.1  # side of every map in the receptive-field walk (the same size, so the box visibly grows)
 DECK_STEP = 0.09  # offset between the maps of a stack
 FIELD_Y = 0.1  # height of the maps' centres in the receptive-field walk
-
-
-class Fade(Animation):
-    """Fade a mobject in or out (optionally sliding by ``shift``) by scaling its own opacities.
-
-    FadeIn/FadeOut/Transform deep-copy their mobject, which costs seconds on groups of many Text
-    numbers; this records the opacities at the start and restores them at the end."""
-
-    def __init__(self, mobject, appear: bool = True, shift=None, **kwargs) -> None:
-        self.appear = appear
-        self.shift_vec = np.zeros(3) if shift is None else np.asarray(shift, dtype=np.float64)
-        super().__init__(mobject, introducer=appear, remover=not appear, **kwargs)
-
-    def create_starting_mobject(self):
-        return Mobject()
-
-    def begin(self) -> None:
-        self.saved = []
-        for m in self.mobject.get_family():
-            if isinstance(m, VMobject):
-                self.saved.append((m, m.fill_rgbas.copy(), m.stroke_rgbas.copy(), m.background_stroke_rgbas.copy()))
-            elif isinstance(m, ImageMobject):
-                self.saved.append((m, m.pixel_array[:, :, 3].copy(), None, None))
-        self.offset = np.zeros(3)
-        super().begin()
-
-    def interpolate_mobject(self, alpha: float) -> None:
-        a = self.rate_func(alpha)
-        level = a if self.appear else 1 - a
-        scale = np.array([1, 1, 1, level])
-        for m, fill, stroke, back in self.saved:
-            if stroke is None:
-                m.pixel_array[:, :, 3] = np.round(fill * level).astype(m.pixel_array.dtype)
-            else:
-                m.fill_rgbas, m.stroke_rgbas, m.background_stroke_rgbas = fill * scale, stroke * scale, back * scale
-        want = -self.shift_vec * (1 - a) if self.appear else self.shift_vec * a
-        self.mobject.shift(want - self.offset)
-        self.offset = want
-
-    def clean_up_from_scene(self, scene) -> None:
-        super().clean_up_from_scene(scene)
-        if not self.appear:  # gone: give it back its looks and place for any later use
-            scene.remove(*self.mobject.get_family())
-            self.mobject.shift(-self.offset)
-            self.offset = np.zeros(3)
-            for m, fill, stroke, back in self.saved:
-                if stroke is None:
-                    m.pixel_array[:, :, 3] = fill
-                else:
-                    m.fill_rgbas, m.stroke_rgbas, m.background_stroke_rgbas = fill, stroke, back
 
 
 def outline(mob, colour: str = style.HIGHLIGHT, width: float = 3) -> Rectangle:
@@ -214,14 +160,8 @@ class DeeperLayersScene(ChapterScene):
         self.w_cmap = style.Diverging.for_values(self.terms.weights, self.terms.products)
         self.deep_cmap = style.Diverging.for_values(self.conv.output, self.relu.output, self.pool.output)
 
-    def clear_content(self, run_time: float = 0.6) -> None:
-        keep = {id(m) for m in (getattr(self, "header", None), getattr(self, "source", None)) if m is not None}
-        gone = [m for m in self.mobjects if id(m) not in keep]
-        if gone:
-            self.play(*[Fade(m, appear=False) for m in gone], run_time=run_time)
-
     # -- timing ----------------------------------------------------------------------------------
-    def say(self, text: str, seconds: float) -> float:
+    def cue(self, text: str, seconds: float) -> float:
         """Caption ``text`` for ``seconds``; returns when it ends (for ``until``)."""
         self.caption(text, seconds)
         return self.time + seconds
@@ -276,11 +216,11 @@ class DeeperLayersScene(ChapterScene):
         w_key = legend(self.w_cmap, -self.w_cmap.vmax, self.w_cmap.vmax, width=2.2).next_to(VGroup(*slices), DOWN, 0.3)
         self.glass_titles = VGroup(low_title, w_title, fmap_title)
 
-        end = self.say(
+        end = self.cue(
             f"Layer two never sees the photo. It looks at the {n} clue maps layer one left behind, {h} by {w} each.", 5
         )
-        self.play(Fade(Group(*maps)), Fade(map_labels), Fade(low_title), run_time=1.2)
-        self.play(Fade(low_key), run_time=0.5)
+        self.play(QuickFade(Group(*maps)), QuickFade(map_labels), QuickFade(low_title), run_time=1.2)
+        self.play(QuickFade(low_key), run_time=0.5)
         self.until(end)
 
         # The filter as a deck of glass layers inside a lens, then fanned out next to the maps.
@@ -291,7 +231,7 @@ class DeeperLayersScene(ChapterScene):
         handle = Line(lens.point_at_angle(-np.pi / 4), lens.point_at_angle(-np.pi / 4) + 0.9 * (RIGHT + DOWN))
         handle.set_stroke(style.MUTED, width=10)
         glass = VGroup(lens, handle)
-        end = self.say(
+        end = self.cue(
             f"So its magnifying glass is thicker: one {k}×{k} layer of glass per map, "
             f"{weights.size} weights in filter {f + 1}.",
             6,
@@ -299,11 +239,17 @@ class DeeperLayersScene(ChapterScene):
         self.play(FadeIn(deck, lag_ratio=0.25), Create(lens), Create(handle), run_time=1.5)
         self.wait(0.8)
         self.play(
-            Fade(glass, appear=False),
+            QuickFade(glass, appear=False),
             *[ReplacementTransform(d, s.cells) for d, s in zip(deck, slices)],
             run_time=1.3,
         )
-        self.play(*[Fade(s.numbers) for s in slices], Fade(slice_labels), Fade(w_title), Fade(w_key), run_time=0.8)
+        self.play(
+            *[QuickFade(s.numbers) for s in slices],
+            QuickFade(slice_labels),
+            QuickFade(w_title),
+            QuickFade(w_key),
+            run_time=0.8,
+        )
         self.add(*slices)
         self.until(end)
 
@@ -311,10 +257,10 @@ class DeeperLayersScene(ChapterScene):
         windows = [m.window(self.terms.top, self.terms.left, k, k, width=3) for m in maps]
         target = fmap.window(r0, c0, 1, 1, width=3)
         self.low_windows, self.target = windows, target
-        end = self.say(
+        end = self.cue(
             f"All {n} layers slide together, always over the same spot of every map, and write one new map.", 5
         )
-        self.play(Fade(fmap), Fade(fmap_title), run_time=0.8)
+        self.play(QuickFade(fmap), QuickFade(fmap_title), run_time=0.8)
         self.play(*[GrowFromCenter(b) for b in windows], GrowFromCenter(target), run_time=0.8)
         self.until(end)
         self.map_labels, self.low_title, self.low_key, self.fmap_title = map_labels, low_title, low_key, fmap_title
@@ -341,21 +287,21 @@ class DeeperLayersScene(ChapterScene):
         prod_title = small(f"{terms.products.size} products", style.TEXT).move_to(self.glass_titles[2])
         prod_title.set_y(self.glass_titles[1].get_y())
 
-        end = self.say(f"Take one spot. Each layer of glass multiplies the {k * k} numbers under it on its own map.", 6)
+        end = self.cue(f"Take one spot. Each layer of glass multiplies the {k * k} numbers under it on its own map.", 6)
         # The window on each map grows into the grid of the numbers under it; the maps make room.
         flying = [wd.copy() for wd in self.low_windows]
         self.play(
             *[Transform(fl, outline(pg)) for fl, pg in zip(flying, patches)],
-            *[Fade(m, appear=False) for m in (*self.low_maps, *self.low_windows, self.low_key, self.low_title)],
-            *[Fade(m, appear=False) for m in (self.fmap, self.target, self.fmap_title, self.w_key)],
+            *[QuickFade(m, appear=False) for m in (*self.low_maps, *self.low_windows, self.low_key, self.low_title)],
+            *[QuickFade(m, appear=False) for m in (self.fmap, self.target, self.fmap_title, self.w_key)],
             run_time=1.0,
         )
-        self.play(*[Fade(pg) for pg in patches], Fade(patch_title), Fade(times), run_time=0.6)
+        self.play(*[QuickFade(pg) for pg in patches], QuickFade(patch_title), QuickFade(times), run_time=0.6)
         self.remove(*flying)
         pairs = [VGroup(outline(a), outline(b)) for a, b in zip(patches, self.slices)]
-        self.play(*[Transform(pair, VGroup(outline(p), outline(p))) for pair, p in zip(pairs, products)], Fade(equals),
-                  run_time=1.0)  # fmt: skip
-        self.play(*[Fade(p) for p in products], Fade(prod_title), run_time=0.6)
+        merges = [Transform(pair, VGroup(outline(p), outline(p))) for pair, p in zip(pairs, products)]
+        self.play(*merges, QuickFade(equals), run_time=1.0)
+        self.play(*[QuickFade(p) for p in products], QuickFade(prod_title), run_time=0.6)
         self.remove(*pairs)
         self.until(end)
 
@@ -379,14 +325,14 @@ class DeeperLayersScene(ChapterScene):
         keep_on_screen(lines)
         self.sum_line, self.bias_line, self.out_cell = line1, line2, out
         self.sum_labels = sum_labels
-        end = self.say(
+        end = self.cue(
             f"Each map gives its own sum. The {n} sums plus the bias make one number: cell ({r0}, {c0}) "
             f"of {self.conv.name} map {self.f + 1}.",
             7,
         )
-        self.play(Fade(sum_labels), run_time=1.0)
-        self.play(Fade(line1, shift=UP * 0.2), run_time=0.8)
-        self.play(Fade(line2, shift=UP * 0.2), run_time=0.8)
+        self.play(QuickFade(sum_labels), run_time=1.0)
+        self.play(QuickFade(line1, shift=UP * 0.2), run_time=0.8)
+        self.play(QuickFade(line2, shift=UP * 0.2), run_time=0.8)
         self.play(Create(out_frame := out.window(0, 0, 1, 1, colour=style.HIGHLIGHT, width=5)), run_time=0.5)
         self.out_frame = out_frame
         self.until(end)
@@ -435,22 +381,22 @@ class DeeperLayersScene(ChapterScene):
         key.move_to([xs[-1] + size / 2 - 1.2, ys[2] - pool_h / 2 - 0.45, 0])
         self.map_titles = (t_conv, t_relu, t_pool)
 
-        end = self.say(
+        end = self.cue(
             f"Layer two has {n_out} thick glasses, so it writes {n_out} new clue maps, each {ho} by {wo}.", 5
         )
-        self.play(Fade(Group(*self.conv_maps)), Fade(t_conv), Fade(numbers), run_time=1.5)
-        self.play(Fade(key), run_time=0.5)
+        self.play(QuickFade(Group(*self.conv_maps)), QuickFade(t_conv), QuickFade(numbers), run_time=1.5)
+        self.play(QuickFade(key), run_time=0.5)
         self.until(end)
 
-        end = self.say(f"As before, ReLU zeroes the negatives and pooling halves each map to {hp} by {wp}.", 5)
+        end = self.cue(f"As before, ReLU zeroes the negatives and pooling halves each map to {hp} by {wp}.", 5)
         self.play(
             *[ReplacementTransform(m.copy(), rm) for m, rm in zip(self.conv_maps, self.relu_maps)],
-            Fade(t_relu),
+            QuickFade(t_relu),
             run_time=1.3,
         )
         self.play(
             *[FadeIn(pm, target_position=m) for m, pm in zip(self.relu_maps, self.pool_maps)],
-            Fade(t_pool),
+            QuickFade(t_pool),
             run_time=1.3,
         )
         self.until(end)
@@ -464,7 +410,7 @@ class DeeperLayersScene(ChapterScene):
             self.pool_maps[f].window(self.r, self.c, 1, 1, width=3),
         )
         self.map_marks = marks
-        end = self.say(
+        end = self.cue(
             "Our cell wins its pooling window and lives on. These deeper clues are built out of earlier clues.", 5
         )
         self.play(*[GrowFromCenter(m) for m in marks], run_time=0.8)
@@ -543,20 +489,20 @@ class DeeperLayersScene(ChapterScene):
         self.field_captions = captions
         _, bh, bw = (None, *levels[-1].size)
 
-        end = self.say(
+        end = self.cue(
             f"Now follow one cell of {self.pool.name} map {self.f + 1} back down, layer by layer, to the photo.", 5
         )
-        self.play(Fade(self.field_parts[0]), Fade(captions[0]), run_time=1)
+        self.play(QuickFade(self.field_parts[0]), QuickFade(captions[0]), run_time=1)
         self.until(end)
         per = 2.6
-        end = self.say(
+        end = self.cue(
             "Pooling doubles what it covers, each 3×3 glass adds a ring, and the box grows at every step down.",
             per * (len(levels) - 1),
         )
         for a in range(1, len(levels)):
             start = self.time
-            self.play(GrowFromCenter(arrows[a - 1]), Fade(vias[a - 1]), run_time=0.6)
-            self.play(Fade(self.field_parts[a]), Fade(captions[a]), run_time=1.0)
+            self.play(GrowFromCenter(arrows[a - 1]), QuickFade(vias[a - 1]), run_time=0.6)
+            self.play(QuickFade(self.field_parts[a]), QuickFade(captions[a]), run_time=1.0)
             self.until(start + per)
         self.until(end)
 
@@ -570,12 +516,12 @@ class DeeperLayersScene(ChapterScene):
         note.next_to(captions[-1], DOWN, buff=0.15).set_x(captions[-1].get_x())
         keep_on_screen(note)
         self.conv1_mark, self.conv1_note = small_box, note
-        end = self.say(
+        end = self.cue(
             f"A layer-one cell saw {ch} by {cw} pixels. This deep cell sees {bh} by {bw}: "
             "a much bigger piece of the face.",
             6,
         )
-        self.play(Create(small_box), Fade(note), run_time=0.8)
+        self.play(Create(small_box), QuickFade(note), run_time=0.8)
         self.play(self.field_boxes[-1].animate.set_stroke(width=7), run_time=0.5)
         self.play(self.field_boxes[-1].animate.set_stroke(width=4), run_time=0.5)
         self.until(end)
@@ -621,16 +567,16 @@ class DeeperLayersScene(ChapterScene):
         note.to_corner(UP + RIGHT, buff=0.4)
         self.patch_note = note
 
-        end = self.say(
+        end = self.cue(
             f"What does a deep map look for? We showed it {DATASET_SIZE} training-style portraits "
             "and kept the pieces that made it fire hardest.",
             6,
         )
-        self.play(Fade(note), Fade(rows[0]), run_time=1.2)
+        self.play(QuickFade(note), QuickFade(rows[0]), run_time=1.2)
         for row in rows[1:]:
-            self.play(Fade(row), run_time=0.9)
+            self.play(QuickFade(row), run_time=0.9)
         self.until(end)
-        end = self.say(
+        end = self.cue(
             "Each number is how strongly the map fired. "
             "Deep maps react to whole pieces of a face, not to single edges.",
             6,

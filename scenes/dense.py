@@ -93,7 +93,7 @@ class DenseScene(ChapterScene):
         self.weigh()
         self.scores()
 
-    def say(self, text: str, seconds: float) -> None:
+    def narrate(self, text: str, seconds: float) -> None:
         """A caption for the ``seconds`` of animation that follow (a little shorter, so that frame
         rounding never lets two captions overlap)."""
         self.caption(text, seconds - 0.15)
@@ -123,10 +123,10 @@ class DenseScene(ChapterScene):
             self.names.add(label(name, size=style.LABEL_SIZE).next_to(dot, RIGHT, buff=0.3).shift(UP * 0.15))
         out_title = label("one neuron per suspect", size=style.SMALL_SIZE, colour=style.MUTED)
         out_title.next_to(self.outputs, UP, buff=0.3).set_x(OUT_X + 0.6)
-        self.say(f"The jury receives the {n} clues from the flatten step, still in their fixed order.", 4.5)
+        self.narrate(f"The jury receives the {n} clues from the flatten step, still in their fixed order.", 4.5)
         self.play(FadeIn(title), FadeIn(column, lag_ratio=0.02), run_time=1.5)
         self.wait(3)
-        self.say(f"It has one neuron per suspect: {', '.join(names)}.", 4)
+        self.narrate(f"It has one neuron per suspect: {', '.join(names)}.", 4)
         self.play(FadeIn(self.outputs, lag_ratio=0.2), FadeIn(self.names, lag_ratio=0.2), FadeIn(out_title), run_time=1)
         self.wait(3)
 
@@ -159,12 +159,14 @@ class DenseScene(ChapterScene):
         weight_key.move_to([(COLUMN_X + OUT_X) / 2 + 0.2, -3.45, 0])
         keep_on_screen(weight_key)
         self.weight_key = weight_key
-        self.say("Every clue is wired to every suspect, and each wire has its own weight, learned in training.", 4.5)
+        self.narrate(
+            "Every clue is wired to every suspect, and each wire has its own weight, learned in training.", 4.5
+        )
         self.add_foreground_mobjects(self.column.neurons, *self.outputs)
         self.play(LaggedStart(*[Create(line) for line in group], lag_ratio=0.02), run_time=2.5)
         self.play(FadeIn(weight_key), run_time=0.5)
         self.wait(1.5)
-        self.say(
+        self.narrate(
             "An orange wire raises that suspect's score, a blue one lowers it, and the thicker the wire, the more "
             "that clue counts.",
             5.5,
@@ -181,7 +183,7 @@ class DenseScene(ChapterScene):
         others = [line for (i, j), line in self.lines.items() if j != pred]
         heading = MathTex(r"z_{\text{" + name + r"}} = \sum_i x_i \, w_i + b", font_size=30, color=style.TEXT)
         sub = label("evidence × weight = product", size=14, colour=style.MUTED)
-        self.say(f"Take {name}. The jury multiplies each clue by the weight of its wire to {name}.", 4.4)
+        self.narrate(f"Take {name}. The jury multiplies each clue by the weight of its wire to {name}.", 4.4)
         ring = Circle(0.42, stroke_color=style.HIGHLIGHT, stroke_width=4).move_to(self.outputs[pred])
         self.focus_ring = ring
         self.play(
@@ -225,7 +227,7 @@ class DenseScene(ChapterScene):
         self.play(FadeIn(panel), Create(heading), FadeIn(sub), run_time=1)
         self.wait(2.4)
 
-        self.say(
+        self.narrate(
             f"These {len(self.top)} clues weigh the most. Each product is a clue's value times its wire's weight.", 6
         )
         self.marks = VGroup()
@@ -243,7 +245,7 @@ class DenseScene(ChapterScene):
                 run_time=1.1,
             )
             self.wait(0.4)
-        self.say(
+        self.narrate(
             f"The other {n - len(self.top)} products are smaller. All {n} add up to {fmt(t.total)}; "
             f"the bias adds {fmt(t.bias)}: {name} scores {fmt(t.output)}.",
             7,
@@ -267,7 +269,9 @@ class DenseScene(ChapterScene):
                 label(fmt(logits[j]), size=20, colour=colour).next_to(self.names[j], DOWN, buff=0.1, aligned_edge=LEFT)
             )
         others = [j for j in range(len(logits)) if j != pred]
-        self.say("Every suspect gets its own weighted sum with its own wires. These raw scores are called logits.", 5.5)
+        self.narrate(
+            "Every suspect gets its own weighted sum with its own wires. These raw scores are called logits.", 5.5
+        )
         self.play(*[line.animate.set_stroke(opacity=1) for line in self.lines.values()], run_time=0.8)
         self.play(TransformFromCopy(self.logit_text, self.score_labels[pred]), run_time=1)
         self.play(
@@ -279,7 +283,7 @@ class DenseScene(ChapterScene):
         names = self.trace.class_names
         winner = Circle(0.42, stroke_color=style.WINNER, stroke_width=5).move_to(self.outputs[pred])
         self.winner_ring = winner
-        self.say(
+        self.narrate(
             f"{names[pred]} has the highest score, {fmt(logits[pred])}. Softmax, next, turns scores into confidence.",
             5,
         )

@@ -77,7 +77,7 @@ class FlattenScene(ChapterScene):
         self.stack_other_maps()
         self.line_up()
 
-    def say(self, text: str, seconds: float) -> None:
+    def narrate(self, text: str, seconds: float) -> None:
         """A caption for the ``seconds`` of animation that follow (a little shorter, so that frame
         rounding never lets two captions overlap)."""
         self.caption(text, seconds - 0.15)
@@ -99,7 +99,7 @@ class FlattenScene(ChapterScene):
         self.small_maps = [m[0] for m in small]
         title = label(f"{self.source_name}: {c} maps", size=style.SMALL_SIZE, colour=style.TEXT)
         title.next_to(block, UP, buff=0.12)
-        self.say(
+        self.narrate(
             f"After the last pooling, Sherlock holds {c} maps of clues, each {h} by {w}: too many piles for a jury.",
             5,
         )
@@ -123,7 +123,7 @@ class FlattenScene(ChapterScene):
         self.separators = seps
         strip_title = label(f"{len(self.flat)} numbers", size=style.SMALL_SIZE).next_to(strip.frame, UP, buff=0.12)
         self.strip_title = strip_title
-        self.say("Take map 0 first. Its numbers are the clues the filters found, kept by pooling.", 4)
+        self.narrate("Take map 0 first. Its numbers are the clues the filters found, kept by pooling.", 4)
         self.map_frame = self.small_maps[0].window(0, 0, h, w, width=3)
         self.play(
             ReplacementTransform(self.small_maps[0].copy(), big),
@@ -171,7 +171,7 @@ class FlattenScene(ChapterScene):
                 stroke_width=1,
             ),
         )
-        self.say(f"Flatten reads it like a page: row 0, left to right, becomes entries #0 to #{w - 1}.", 5)
+        self.narrate(f"Flatten reads it like a page: row 0, left to right, becomes entries #0 to #{w - 1}.", 5)
         self.play(GrowFromCenter(row_box), run_time=0.6)
         sources = [self.big.cell(0, j).copy() for j in range(w)]
         numbers = [self.big.number(0, j).copy() for j in range(w)]
@@ -199,7 +199,7 @@ class FlattenScene(ChapterScene):
     def unroll_other_rows(self) -> None:
         c, h, w = self.pooled.shape
         self.step("rows")
-        self.say(f"Row 1 goes right under it, then row 2, down to row {h - 1}: map 0 is now one column.", 5)
+        self.narrate(f"Row 1 goes right under it, then row 2, down to row {h - 1}: map 0 is now one column.", 5)
         per_row = min(0.6, 3.6 / max(h - 1, 1))
         for r in range(1, h):
             cells = VGroup(*[self.big.cell(r, j).copy() for j in range(w)])
@@ -217,7 +217,7 @@ class FlattenScene(ChapterScene):
         self.step("stack")
         size = h * w
         last = c - 1
-        self.say(f"The other maps follow the same way, each stacked under the last, up to map {last}.", 4.5)
+        self.narrate(f"The other maps follow the same way, each stacked under the last, up to map {last}.", 4.5)
         moves = [
             ReplacementTransform(self.small_maps[k].cells.copy(), self.strip.part(k * size, (k + 1) * size))
             for k in range(1, c)
@@ -247,7 +247,7 @@ class FlattenScene(ChapterScene):
             ),
         )
         self.zoom_lines.add(zoom_bottom)
-        self.say(
+        self.narrate(
             f"The last entries, #{first_tail} to #{n - 1}, are the bottom row of map {last}. The middle is folded "
             "away, but every entry keeps its place.",
             5.5,
@@ -275,7 +275,7 @@ class FlattenScene(ChapterScene):
         summary = boxed(total, note).move_to([5.2, 1.6, 0])
         keep_on_screen(summary)
         self.summary = summary
-        self.say(
+        self.narrate(
             f"Like Sherlock laying every clue side by side for the jury: {n} numbers in one line, in a fixed order.",
             5,
         )
@@ -294,14 +294,14 @@ class FlattenScene(ChapterScene):
         clue = boxed(value, where).next_to(summary, DOWN, buff=0.45)
         keep_on_screen(clue)
         self.marker, self.spot, self.clue, self.clue_value = marker, spot, clue, value
-        self.say(
+        self.narrate(
             f"The strongest clue, {style.fmt(self.flat[k])}, sat in map {m}, row {r}, column {col}. In the line it is "
             f"entry #{k}, and it always will be.",
             5.5,
         )
         self.play(GrowFromCenter(spot), FadeIn(marker, shift=RIGHT * 0.2), FadeIn(clue, shift=LEFT * 0.2), run_time=1)
         self.wait(4.5)
-        self.say("Now the jury can weigh each clue in turn.", 3)
+        self.narrate("Now the jury can weigh each clue in turn.", 3)
         frame = SurroundingRectangle(VGroup(self.column, self.index_labels), color=style.HIGHLIGHT, buff=0.12)
         self.jury_frame = frame
         self.play(Create(frame), run_time=0.8)

@@ -106,15 +106,6 @@ class InvarianceScene(ChapterScene):
             self.scale_step()
         self.limits_step()
 
-    # -- timing: a caption, then animations filling exactly its duration ------------------------
-    def say(self, text: str, seconds: float) -> None:
-        self.caption(text, seconds)
-        self._until = self.time + seconds
-
-    def settle(self) -> None:
-        if self.time < self._until - 1e-6:
-            self.wait(self._until - self.time)
-
     # -- the table of versions ------------------------------------------------------------------
     def _picture(self, image: np.ndarray, height: float):
         if self.is_rgb:

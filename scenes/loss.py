@@ -55,14 +55,6 @@ class LossScene(ChapterScene):
         self.curve_step()
         self.three_step()
 
-    def say(self, text: str, seconds: float) -> None:
-        self.caption(text, seconds)
-        self._until = self.time + seconds
-
-    def settle(self) -> None:
-        if self.time < self._until - 1e-6:
-            self.wait(self._until - self.time)
-
     # -- step 1: the true label, one-hot, against the guess ------------------------------------------
     def truth_step(self) -> None:
         t, tr = self.terms, self.trace

@@ -110,14 +110,6 @@ class OverviewScene(ChapterScene):
         self.flow()
         self.verdict()
 
-    def say(self, text: str, seconds: float) -> None:
-        self.caption(text, seconds)
-        self._until = self.time + seconds
-
-    def settle(self) -> None:
-        if self.time < self._until - 1e-6:
-            self.wait(self._until - self.time)
-
     # -- the stages, from the trace ---------------------------------------------------------------------
     def build_stages(self) -> list[Stage]:
         tr = self.trace

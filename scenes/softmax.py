@@ -62,15 +62,6 @@ class SoftmaxScene(ChapterScene):
             self.shift_step()
         self.bars_step()
 
-    # -- timing: a caption, then animations filling exactly its duration ------------------------
-    def say(self, text: str, seconds: float) -> None:
-        self.caption(text, seconds)
-        self._until = self.time + seconds
-
-    def settle(self) -> None:
-        if self.time < self._until - 1e-6:
-            self.wait(self._until - self.time)
-
     # -- step 1: the raw scores -----------------------------------------------------------------
     def logits_step(self) -> None:
         z = self.terms.logits

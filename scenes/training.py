@@ -140,15 +140,6 @@ class TrainingScene(ChapterScene):
             self.say("This model came without its training record, so there is nothing to replay.", 4)
             self.settle()
 
-    # -- timing: a caption, then animations filling exactly its duration ------------------------
-    def say(self, text: str, seconds: float) -> None:
-        self.caption(text, seconds)
-        self._until = self.time + seconds
-
-    def settle(self) -> None:
-        if self.time < self._until - 1e-6:
-            self.wait(self._until - self.time)
-
     # -- step 1: loss and accuracy, epoch by epoch ----------------------------------------------------
     def _axes(self, centre, x_max: float, y_max: float, width: float, height: float) -> Axes:
         ax = Axes(
