@@ -1,5 +1,6 @@
 """Small, real experiments the later chapters show: one learning step, learning-rate runs,
-shifted and scaled inputs, receptive fields, and the inputs that excite a deep map most."""
+shifted and scaled inputs, receptive fields (level by level), the inputs that excite a deep map
+most, and one patch convolved under different strides and paddings."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import functional as F
+from .functional import conv2d, output_size
 from .network import Network
 from .train import SGD
 
@@ -222,3 +224,102 @@ def receptive_chain(network, layer: str, r: int, c: int) -> list[Level]:
     if levels[-1].box != tuple(expected):
         raise AssertionError(f"chain ends at {levels[-1].box}, receptive_field gives {expected}")
     return levels
+
+
+# -- the learning step's table ---------------------------------------------------------------
+def change(step, name: str) -> np.ndarray:
+    """after - before of parameter ``name``: the step taken, equal to -lr * gradient."""
+    delta = np.asarray(step.after[name], dtype=np.float64) - np.asarray(step.before[name], dtype=np.float64)
+    if not np.allclose(delta, -step.lr * step.grads[name], rtol=1e-6, atol=1e-12 + 1e-9 * np.abs(step.before[name])):
+        raise AssertionError(f"{name}: after - before is not -lr * gradient")
+    return delta
+
+
+def top_gradients(gradient: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` entries of the 1-D ``gradient`` with the largest magnitude, largest first
+    (ties: lower index first)."""
+    g = np.abs(np.asarray(gradient, dtype=np.float64).ravel())
+    return np.argsort(-g, kind="stable")[: min(n, g.size)]
+
+
+def largest_gradient(step) -> float:
+    """The largest |gradient| over every parameter of the network."""
+    return float(max(np.abs(g).max(initial=0.0) for g in step.grads.values()))
+
+
+def runner_up(probabilities: np.ndarray, label: int) -> int:
+    """The most probable class other than ``label``."""
+    p = np.array(probabilities, dtype=np.float64)
+    p[label] = -np.inf
+    return int(np.argmax(p))
+
+
+# -- stride and padding on a small patch -------------------------------------------------------
+@dataclass(frozen=True)
+class Variant:
+    """``patch`` (C, i, i) convolved with filters ``filters`` at one stride and padding."""
+
+    stride: int
+    padding: int
+    kernel: int
+    filters: tuple[int, ...]
+    patch: np.ndarray  # (C, i, i) the input
+    output: np.ndarray  # (F, o, o) = conv2d(patch, weight[filters], bias[filters], stride, padding)
+    size: int  # o = output_size(i, kernel, stride, padding)
+    windows: tuple[tuple[int, int], ...]  # top-left (row, col) of each look, raster order; < 0 = in the padding
+
+    @property
+    def input_size(self) -> int:
+        return int(self.patch.shape[-1])
+
+    @property
+    def given(self) -> int:
+        """How many numbers came in."""
+        return int(self.patch.size)
+
+    @property
+    def kept(self) -> int:
+        """How many numbers come out."""
+        return int(self.output.size)
+
+
+def variant(
+    patch: np.ndarray,
+    weight: np.ndarray,
+    bias: np.ndarray,
+    filters: tuple[int, ...] | list[int],
+    stride: int = 1,
+    padding: int = 0,
+) -> Variant:
+    """Convolve a (C, i, i) patch with the chosen filters of ``weight`` (F, C, k, k) / ``bias`` (F,)."""
+    patch = np.asarray(patch, dtype=np.float64)
+    filters = tuple(int(f) for f in filters)
+    w = np.asarray(weight, dtype=np.float64)[list(filters)]
+    b = np.asarray(bias, dtype=np.float64)[list(filters)]
+    k = int(w.shape[-1])
+    out = conv2d(patch[None], w, b, stride=stride, padding=padding)[0]
+    size = output_size(patch.shape[-1], k, stride, padding)
+    if out.shape[-2:] != (size, size):
+        raise AssertionError(f"conv2d gave {out.shape[-2:]}, the output-size rule says {size}")
+    windows = tuple((r * stride - padding, c * stride - padding) for r in range(size) for c in range(size))
+    return Variant(stride, padding, k, filters, patch, out, size, windows)
+
+
+def busiest_patch(x: np.ndarray, size: int) -> tuple[int, int]:
+    """Top-left (row, col) of the ``size`` x ``size`` window of ``x`` (C, H, W) with the most going on:
+    the largest sum of absolute differences between neighbouring values (edges: where clues are).
+    Ties go to the window nearest the centre."""
+    x = np.asarray(x, dtype=np.float64)
+    _, h, w = x.shape
+    size = min(size, h, w)
+    dy = np.abs(np.diff(x, axis=1)).sum(axis=0)  # (H-1, W)
+    dx = np.abs(np.diff(x, axis=2)).sum(axis=0)  # (H, W-1)
+    best, best_key = (0, 0), None
+    for r in range(h - size + 1):
+        for c in range(w - size + 1):
+            edges = dy[r : r + size - 1, c : c + size].sum() + dx[r : r + size, c : c + size - 1].sum()
+            off = abs(r - (h - size) / 2) + abs(c - (w - size) / 2)
+            key = (round(float(edges), 9), -off)
+            if best_key is None or key > best_key:
+                best, best_key = (r, c), key
+    return best

@@ -18,7 +18,6 @@ from manim import (
     Rectangle,
     ReplacementTransform,
     Square,
-    Text,
     Transform,
     ValueTracker,
     VGroup,
@@ -35,15 +34,15 @@ from scenes.parts import (
     QuickFade,
     QuickMove,
     ValueGrid,
-    _number_size,
     boxed,
+    cached_label,
     fade_in,
     fade_out,
     keep_on_screen,
     label,
     legend,
 )
-from scenes.style import fmt, ink_for
+from scenes.style import fmt
 
 FILTER = 0  # the filter explained in detail
 EXPLAINED = 3  # positions explained term by term before the sweep
@@ -70,32 +69,6 @@ def frame_of(mob, colour: str = style.HIGHLIGHT) -> Rectangle:
     return rect.move_to(mob)
 
 
-_TEXT_CACHE: dict[tuple[str, float, str], Text] = {}
-
-
-def cached_text(text: str, size: float, colour: str) -> Text:
-    """``label(text)``, built once per (text, size, colour) and copied after: a copy is ~4x quicker."""
-    key = (text, float(size), colour)
-    if key not in _TEXT_CACHE:
-        _TEXT_CACHE[key] = label(text, size=size, colour=colour)
-    return _TEXT_CACHE[key].copy()
-
-
-class FastGrid(ValueGrid):
-    """A ``ValueGrid`` (same cells, numbers, ink and API) whose repeated numbers are copied, not rebuilt."""
-
-    def __init__(self, values, cmap, cell: float = 0.4, numbers: bool = True, digits: int = 2, font_size=None):
-        super().__init__(values, cmap, cell=cell, numbers=False, digits=digits)
-        if numbers:
-            size = font_size or _number_size(cell, self.values, digits)
-            h, w = self.values.shape
-            for r in range(h):
-                for c in range(w):
-                    t = cached_text(fmt(self.values[r, c], digits), size, ink_for(self.rgb[r, c]))
-                    self.numbers.add(t.move_to(self.cell(r, c)))
-            self.add(self.numbers)
-
-
 def overlaps(a, b, pad: float = 0.0) -> bool:
     """Whether the bounding boxes of ``a`` and ``b`` (grown by ``pad``) intersect."""
     return not (
@@ -115,7 +88,7 @@ def number(value: float, size: float = 20, colour: str = style.TEXT, brackets: b
     s = fmt(value)
     if brackets and s.startswith("-"):
         s = f"({s})"
-    return cached_text(s, size, colour)
+    return cached_label(s, size, colour)
 
 
 class TermTable(VGroup):
@@ -135,9 +108,9 @@ class TermTable(VGroup):
         self.row_labels, self.pad_marks, self.signs, self.sum_bits = VGroup(), VGroup(), VGroup(), VGroup()
         rows = VGroup()
         for ch in range(c_in):
-            patch = FastGrid(terms.patch[ch], in_cmaps[ch], cell=cell, font_size=TABLE_FONT)
-            weights = FastGrid(terms.weights[ch], value_cmap, cell=cell, font_size=TABLE_FONT)
-            products = FastGrid(terms.products[ch], value_cmap, cell=cell, font_size=TABLE_FONT)
+            patch = ValueGrid(terms.patch[ch], in_cmaps[ch], cell=cell, font_size=TABLE_FONT)
+            weights = ValueGrid(terms.weights[ch], value_cmap, cell=cell, font_size=TABLE_FONT)
+            products = ValueGrid(terms.products[ch], value_cmap, cell=cell, font_size=TABLE_FONT)
             times, equals = label("×", size=26), label("=", size=26)
             row = VGroup(patch, times, weights, equals, products).arrange(RIGHT, buff=0.16)
             self.signs.add(times, equals)
@@ -185,7 +158,7 @@ class TermTable(VGroup):
         else:
             line1 = VGroup(label(f"sum of the {n_products} products =", size=20), self.total).arrange(RIGHT, buff=0.14)
         self.bias = number(terms.bias, size=22, brackets=True)
-        self.out = FastGrid(np.array([[terms.output]]), map_cmap, cell=0.66, font_size=17)
+        self.out = ValueGrid(np.array([[terms.output]]), map_cmap, cell=0.66, font_size=17)
         self.total_again = number(terms.total, size=22, colour=style.HIGHLIGHT)
         line2 = VGroup(
             self.total_again, label("+ bias", size=20, colour=style.MUTED), self.bias, label("=", size=22), self.out
@@ -241,13 +214,13 @@ class ConvolutionScene(ChapterScene):
         if self.is_rgb:
             return PixelImage(self.trace.image, height=size)
         if self.h * self.w <= NUMBER_GRID_MAX and self.c_in == 1:
-            return FastGrid(self.trace.input[0], self.value_cmap, cell=size / self.h, numbers=numbers)
+            return ValueGrid(self.trace.input[0], self.value_cmap, cell=size / self.h, numbers=numbers)
         return PixelImage(self.trace.input[0], self.value_cmap, height=size)
 
     def make_map(self, f: int, size: float):
         values = self.conv.output[f]
         if self.ho * self.wo <= NUMBER_GRID_MAX:
-            return FastGrid(values, self.map_cmap, cell=size / self.ho, numbers=False)
+            return ValueGrid(values, self.map_cmap, cell=size / self.ho, numbers=False)
         img = PixelImage(values, self.map_cmap, height=size)
         img.full_rgb = img.pixel_array[:, :, :3].copy()
         return img
@@ -570,7 +543,7 @@ class ConvolutionScene(ChapterScene):
         columns = Group()
         for f in range(f_count):
             grids = [
-                FastGrid(weights[f, ch], self.value_cmap, cell=cell_w, numbers=show_numbers, font_size=TABLE_FONT)
+                ValueGrid(weights[f, ch], self.value_cmap, cell=cell_w, numbers=show_numbers, font_size=TABLE_FONT)
                 for ch in range(self.c_in)
             ]
             if self.c_in > 1:  # each layer of the glass framed in its channel's colour
@@ -633,12 +606,12 @@ class ConvolutionScene(ChapterScene):
         self.match_input = inp
         rect = self.window(inp, terms.top, terms.left)
         self.match_window = rect
-        wgrid = FastGrid(terms.weights[0], self.value_cmap, cell=0.5, font_size=TABLE_FONT)
+        wgrid = ValueGrid(terms.weights[0], self.value_cmap, cell=0.5, font_size=TABLE_FONT)
         whead = label(f"filter {FILTER}", size=style.SMALL_SIZE, colour=style.HIGHLIGHT)
         wcol = VGroup(whead, wgrid).arrange(DOWN, buff=0.12).next_to(inp, RIGHT, buff=0.5).align_to(inp, UP)
 
         cell = min(0.52, 5.2 / max(self.ho, self.wo))
-        grid = FastGrid(mm, style.Diverging(1.0), cell=cell, digits=2, font_size=min(14, 0.8 * cell / (0.0082 * 5)))
+        grid = ValueGrid(mm, style.Diverging(1.0), cell=cell, digits=2, font_size=min(14, 0.8 * cell / (0.0082 * 5)))
         grid.move_to([6.85 - grid.width / 2, 0.25, 0])
         self.match_grid = grid
         title = label("match map: sum ÷ Σ|w|", size=style.SMALL_SIZE, colour=style.MUTED).next_to(grid, UP, buff=0.12)

@@ -34,8 +34,7 @@ from engine.experiments import receptive_chain, receptive_field, top_patches
 from engine.explain import channel_sums
 from scenes import style
 from scenes.base import ChapterScene
-from scenes.parts import PixelImage, QuickFade, ValueGrid, keep_on_screen, label, legend
-from scenes.style import ink_for
+from scenes.parts import PixelImage, QuickFade, ValueGrid, cached_label, keep_on_screen, label, legend
 
 CELL = 0.52  # side of a number cell in the filter / product grids (fits "-0.75" at 13 pt)
 NUMBER_FONT = 13
@@ -87,31 +86,8 @@ def pick_channels(pool, first: int, n: int) -> list[int]:
     return [first, *order[: n - 1]]
 
 
-_TEXTS: dict[tuple[str, float, str], Text] = {}
-
-
-def text(s: str, size: float = style.LABEL_SIZE, colour: str = style.TEXT) -> Text:
-    """``label(s)``, built once per (text, size, colour) and copied after (a copy is much quicker)."""
-    key = (s, float(size), colour)
-    if key not in _TEXTS:
-        _TEXTS[key] = label(s, size=size, colour=colour)
-    return _TEXTS[key].copy()
-
-
-class Grid(ValueGrid):
-    """A ``ValueGrid`` (same cells, numbers, ink and API) whose numbers come from the text cache."""
-
-    def __init__(self, values, cmap, cell: float = CELL, numbers: bool = True, font_size: float = NUMBER_FONT) -> None:
-        super().__init__(values, cmap, cell=cell, numbers=False, digits=2)
-        if numbers:
-            for (r, c), v in np.ndenumerate(self.values):
-                t = text(style.fmt(v, 2), font_size, ink_for(self.rgb[r, c]))
-                self.numbers.add(t.move_to(self.cell(r, c)))
-            self.add(self.numbers)
-
-
-def grid_at(values, cmap, centre, cell: float = CELL, numbers: bool = True) -> Grid:
-    return Grid(values, cmap, cell=cell, numbers=numbers).move_to(centre)
+def grid_at(values, cmap, centre, cell: float = CELL, numbers: bool = True) -> ValueGrid:
+    return ValueGrid(values, cmap, cell=cell, numbers=numbers, font_size=NUMBER_FONT).move_to(centre)
 
 
 def box_on(view, box, colour: str = style.HIGHLIGHT, width: float = 4) -> Rectangle:
@@ -121,7 +97,7 @@ def box_on(view, box, colour: str = style.HIGHLIGHT, width: float = 4) -> Rectan
 
 
 def small(s: str, colour: str = style.MUTED, size: float = style.SMALL_SIZE) -> Text:
-    return text(s, size, colour)
+    return cached_label(s, size, colour)
 
 
 class DeeperLayersScene(ChapterScene):
@@ -305,19 +281,19 @@ class DeeperLayersScene(ChapterScene):
         self.remove(*pairs)
         self.until(end)
 
-        total = text(style.fmt(terms.total), 22, style.HIGHLIGHT)
-        pieces = [text(style.fmt(self.sums[0]), 22)]
+        total = cached_label(style.fmt(terms.total), 22, style.HIGHLIGHT)
+        pieces = [cached_label(style.fmt(self.sums[0]), 22)]
         for s in self.sums[1:]:
             t = style.fmt(s)
-            pieces += [text("+", 22), text(f"({t})" if t.startswith("-") else t, 22)]
-        line1 = VGroup(*pieces, text("=", 22), total).arrange(RIGHT, buff=0.14)
+            pieces += [cached_label("+", 22), cached_label(f"({t})" if t.startswith("-") else t, 22)]
+        line1 = VGroup(*pieces, cached_label("=", 22), total).arrange(RIGHT, buff=0.14)
         bias_text = style.fmt(terms.bias)
-        out = Grid(np.array([[terms.output]]), self.deep_cmap, cell=0.7, font_size=17)
+        out = ValueGrid(np.array([[terms.output]]), self.deep_cmap, cell=0.7, font_size=17)
         line2 = VGroup(
-            text(style.fmt(terms.total), 22, style.HIGHLIGHT),
+            cached_label(style.fmt(terms.total), 22, style.HIGHLIGHT),
             small("+ bias", size=22),
-            text(f"({bias_text})" if bias_text.startswith("-") else bias_text, 22),
-            text("=", 22),
+            cached_label(f"({bias_text})" if bias_text.startswith("-") else bias_text, 22),
+            cached_label("=", 22),
             out,
         ).arrange(RIGHT, buff=0.14)
         lines = VGroup(line1, line2).arrange(DOWN, buff=0.18).next_to(sum_labels, DOWN, buff=0.3)
@@ -554,7 +530,7 @@ class DeeperLayersScene(ChapterScene):
                 thumb = PixelImage(images[d["image"]], height=thumb_h)
                 thumb.next_to(patch, RIGHT, buff=0.12).align_to(patch, UP)
                 tbox = box_on(thumb, d["box"], width=2)
-                value = text(style.fmt(d["value"]), 20, style.TEXT)
+                value = cached_label(style.fmt(d["value"]), 20, style.TEXT)
                 value.move_to([patch.get_x(), y + 0.15 - 1.35 / 2 - 0.22, 0])
                 pv.append(patch)
                 tv.append(thumb)

@@ -9,13 +9,11 @@ import math
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, Line, MathTex, Rectangle, SurroundingRectangle, VGroup, config
 
-from engine.experiments import learning_step
-from engine.extra_learning_step import change, largest_gradient, runner_up, top_gradients
+from engine.experiments import change, largest_gradient, learning_step, runner_up, top_gradients
 from scenes import style
 from scenes.base import ChapterScene
-from scenes.parts import keep_on_screen, label
+from scenes.parts import QuickFade, ValueGrid, keep_on_screen, label
 from scenes.prob_parts import ProbabilityBars, num, precise_prob
-from scenes.stride_padding import Fade, Grid
 from scenes.style import fmt
 
 LR = 0.05  # the learning rate of the step shown
@@ -96,12 +94,6 @@ class LearningStepScene(ChapterScene):
         while self.time < target - 1e-6:
             self.wait(max(target - self.time, 1 / config.frame_rate))
 
-    def clear(self, run_time: float = 0.5) -> None:
-        keep = (self.header, self.source)
-        gone = [m for m in self.mobjects if m not in keep]
-        if gone:
-            self.play(*[Fade(m, appear=False) for m in gone], run_time=run_time)
-
     # -- steps -------------------------------------------------------------------------------
     def guess(self) -> None:
         self.step("guess")
@@ -149,10 +141,10 @@ class LearningStepScene(ChapterScene):
                 f"{num(ls.loss)}. A wrong verdict is the best lesson."
             )
         self.caption(text, 7)
-        self.play(Fade(title), Fade(bars), run_time=1)
-        self.play(Create(box), Fade(truth), *([Fade(self.note)] if self.note else []), run_time=0.8)
-        self.play(Fade(loss_tex), run_time=0.7)
-        self.play(Fade(self.loss_text, shift=UP * 0.2), run_time=0.7)
+        self.play(QuickFade(title), QuickFade(bars), run_time=1)
+        self.play(Create(box), QuickFade(truth), *([QuickFade(self.note)] if self.note else []), run_time=0.8)
+        self.play(QuickFade(loss_tex), run_time=0.7)
+        self.play(QuickFade(self.loss_text, shift=UP * 0.2), run_time=0.7)
         self.hold(start, 7)
 
     def column(self, values: np.ndarray, texts: list[str], cmap, width: float) -> VGroup:
@@ -204,11 +196,11 @@ class LearningStepScene(ChapterScene):
             "class by class.",
             6,
         )
-        self.clear()
-        self.play(Fade(tex), run_time=0.7)
-        self.play(Fade(names), Fade(p_col), Fade(heads[0]), run_time=0.7)
-        self.play(Fade(minus), Fade(y_col), Fade(heads[1]), run_time=0.7)
-        self.play(Fade(equals), Fade(g_col), Fade(heads[2]), run_time=0.8)
+        self.clear_content(0.5)
+        self.play(QuickFade(tex), run_time=0.7)
+        self.play(QuickFade(names), QuickFade(p_col), QuickFade(heads[0]), run_time=0.7)
+        self.play(QuickFade(minus), QuickFade(y_col), QuickFade(heads[1]), run_time=0.7)
+        self.play(QuickFade(equals), QuickFade(g_col), QuickFade(heads[2]), run_time=0.8)
         self.hold(start, 6)
         start = self.time
         self.caption(
@@ -304,11 +296,11 @@ class LearningStepScene(ChapterScene):
             "biggest gradients.",
             7.5,
         )
-        self.clear()
-        self.play(Fade(tex1), run_time=0.8)
-        self.play(*[Fade(h) for h in head_mobs[:4]], Create(rule), Fade(into), run_time=0.7)
+        self.clear_content(0.5)
+        self.play(QuickFade(tex1), run_time=0.8)
+        self.play(*[QuickFade(h) for h in head_mobs[:4]], Create(rule), QuickFade(into), run_time=0.7)
         for j in range(4):
-            self.play(Fade(groups[j], shift=RIGHT * 0.15), run_time=0.45)
+            self.play(QuickFade(groups[j], shift=RIGHT * 0.15), run_time=0.45)
         self.hold(start, 7.5)
         start = self.time
         self.caption(
@@ -316,10 +308,10 @@ class LearningStepScene(ChapterScene):
             f"{fmt(self.lr)}, times the gradient. The learning rate is the size of the step.",
             7.5,
         )
-        self.play(Fade(tex2), run_time=0.8)
-        self.play(*[Fade(h) for h in head_mobs[4:]], run_time=0.5)
+        self.play(QuickFade(tex2), run_time=0.8)
+        self.play(*[QuickFade(h) for h in head_mobs[4:]], run_time=0.5)
         for j in range(4, n_cols):
-            self.play(Fade(groups[j], shift=RIGHT * 0.15), run_time=0.5)
+            self.play(QuickFade(groups[j], shift=RIGHT * 0.15), run_time=0.5)
         self.hold(start, 7.5)
 
     def after(self) -> None:
@@ -362,10 +354,10 @@ class LearningStepScene(ChapterScene):
             )
         start = self.time
         self.caption(text, 7)
-        self.clear()
-        self.play(Fade(t1), Fade(before), Fade(l1), run_time=0.8)
-        self.play(Fade(arrow, shift=RIGHT * 0.3), run_time=0.5)
-        self.play(Fade(t2), Fade(after), Fade(l2), run_time=0.8)
+        self.clear_content(0.5)
+        self.play(QuickFade(t1), QuickFade(before), QuickFade(l1), run_time=0.8)
+        self.play(QuickFade(arrow, shift=RIGHT * 0.3), run_time=0.5)
+        self.play(QuickFade(t2), QuickFade(after), QuickFade(l2), run_time=0.8)
         self.hold(start, 7)
 
     def filter_step(self) -> None:
@@ -385,14 +377,14 @@ class LearningStepScene(ChapterScene):
         self.filter_grids = {"before": [], "gradient": [], "after": []}
         rows = VGroup()
         for ch in range(c_in):
-            before = Grid(w0[ch], w_cmap, cell=cell, digits=2)
-            grad = Grid(g[ch], g_cmap, cell=cell, numbers=False)
+            before = ValueGrid(w0[ch], w_cmap, cell=cell, digits=2)
+            grad = ValueGrid(g[ch], g_cmap, cell=cell, numbers=False)
             for r in range(3):
                 for c in range(3):
                     t = label(mantissa(g[ch, r, c], e), size=before.numbers[0].font_size, colour=style.TEXT)
                     grad.numbers.add(t.move_to(grad.cell(r, c)).set_color(style.ink_for(grad.rgb[r, c])))
             grad.add(grad.numbers)
-            after = Grid(w1[ch], w_cmap, cell=cell, digits=2)
+            after = ValueGrid(w1[ch], w_cmap, cell=cell, digits=2)
             self.filter_grids["before"].append(before)
             self.filter_grids["gradient"].append(grad)
             self.filter_grids["after"].append(after)
@@ -434,11 +426,13 @@ class LearningStepScene(ChapterScene):
             "gradient, passed back through every layer in between.",
             6,
         )
-        self.clear()
+        self.clear_content(0.5)
         self.play(
-            Fade(VGroup(*[r[0] for r in rows], *[r[3] for r in rows if len(r) > 3])), Fade(heads[0]), run_time=0.8
+            QuickFade(VGroup(*[r[0] for r in rows], *[r[3] for r in rows if len(r) > 3])),
+            QuickFade(heads[0]),
+            run_time=0.8,
         )
-        self.play(Fade(VGroup(*[r[1] for r in rows])), Fade(heads[1]), run_time=0.8)
+        self.play(QuickFade(VGroup(*[r[1] for r in rows])), QuickFade(heads[1]), run_time=0.8)
         self.hold(start, 6)
         start = self.time
         if biggest < 0.005:
@@ -452,8 +446,8 @@ class LearningStepScene(ChapterScene):
                 f"{num(biggest)}."
             )
         self.caption(text, 6)
-        self.play(Fade(VGroup(*[r[2] for r in rows])), Fade(heads[2]), run_time=0.8)
-        self.play(Fade(side), run_time=0.8)
+        self.play(QuickFade(VGroup(*[r[2] for r in rows])), QuickFade(heads[2]), run_time=0.8)
+        self.play(QuickFade(side), run_time=0.8)
         self.hold(start, 6)
 
     def mistake(self) -> None:
@@ -499,10 +493,10 @@ class LearningStepScene(ChapterScene):
             f"{num(largest_gradient(wi))} instead of {num(largest_gradient(ls))}. A wrong verdict teaches far more.",
             6.5,
         )
-        self.clear()
-        self.play(Fade(VGroup(*table[:3])), run_time=0.6)
+        self.clear_content(0.5)
+        self.play(QuickFade(VGroup(*table[:3])), run_time=0.6)
         for cells in self.compare_cells[:2]:
-            self.play(*[Fade(c) for c in cells], run_time=0.6)
+            self.play(*[QuickFade(c) for c in cells], run_time=0.6)
         self.hold(start, 6.5)
         start = self.time
         if new_pred == self.other:
@@ -515,6 +509,6 @@ class LearningStepScene(ChapterScene):
                 f"One step at rate {fmt(self.lr)} would cut that loss to {num(wi.new_loss)}: a big mistake, a big step."
             )
         self.caption(text, 6.5)
-        self.play(*[Fade(c) for c in self.compare_cells[2]], run_time=0.6)
-        self.play(Fade(bars), Fade(bars_title), run_time=0.8)
+        self.play(*[QuickFade(c) for c in self.compare_cells[2]], run_time=0.6)
+        self.play(QuickFade(bars), QuickFade(bars_title), run_time=0.8)
         self.hold(start, 6.5)

@@ -127,6 +127,18 @@ def label(text: str, size: float = style.LABEL_SIZE, colour: str = style.TEXT, *
     return Text(text, font=FONT, font_size=size, color=colour, **kw)
 
 
+_TEXTS: dict[tuple[str, float, str], Text] = {}
+
+
+def cached_label(text: str, size: float = style.LABEL_SIZE, colour: str = style.TEXT) -> Text:
+    """``label(text)`` built once per (text, size, colour) and copied after: grids repeat the same
+    few numbers, and a copy is several times quicker than laying the text out again."""
+    key = (text, float(size), colour)
+    if key not in _TEXTS:
+        _TEXTS[key] = label(text, size=size, colour=colour)
+    return _TEXTS[key].copy()
+
+
 class ValueGrid(VGroup):
     """A 2-D array drawn as coloured cells, optionally with each cell's number written in it.
 
@@ -164,7 +176,7 @@ class ValueGrid(VGroup):
             size = font_size or _number_size(cell, self.values, digits)
             for r in range(h):
                 for c in range(w):
-                    t = Text(fmt(self.values[r, c], digits), font=FONT, font_size=size, color=ink_for(self.rgb[r, c]))
+                    t = cached_label(fmt(self.values[r, c], digits), size, ink_for(self.rgb[r, c]))
                     t.move_to(self.cell(r, c))
                     self.numbers.add(t)
             self.add(self.numbers)
@@ -377,6 +389,7 @@ __all__ = [
     "ValueGrid",
     "arrow_line",
     "boxed",
+    "cached_label",
     "keep_on_screen",
     "label",
     "legend",

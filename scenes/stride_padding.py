@@ -10,31 +10,26 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    Animation,
     Create,
     DashedLine,
     DashedVMobject,
     DoubleArrow,
     GrowFromEdge,
-    ImageMobject,
     Line,
     MathTex,
-    Mobject,
     Rectangle,
     Square,
-    Text,
     ValueTracker,
     VGroup,
-    VMobject,
     config,
     linear,
 )
 
 from engine import output_size
-from engine.extra_stride_padding import Variant, busiest_patch, variant
+from engine.experiments import Variant, busiest_patch, variant
 from scenes import style
 from scenes.base import ChapterScene
-from scenes.parts import Panel, PixelImage, ValueGrid, keep_on_screen, label
+from scenes.parts import Panel, PixelImage, QuickFade, ValueGrid, cached_label, keep_on_screen, label
 from scenes.style import fmt, ink_for
 
 PATCH = 5  # side of the small input (a presentation choice)
@@ -44,91 +39,6 @@ CELL = 0.6  # input cell size
 INPUT_CENTRE = np.array([-4.7, 0.55, 0.0])
 MAPS_CENTRE_Y = 0.55
 BOTTOM_Y = -2.95  # formula and count line
-
-
-class Fade(Animation):
-    """Fade a mobject in or out by scaling its own opacities (optionally sliding by ``shift``).
-
-    Manim's FadeIn/FadeOut deep-copy the mobject, which for groups of Text costs far more than the
-    drawing; this saves the fill and stroke colours of every part and restores them at the end.
-    """
-
-    def __init__(self, mobject, appear: bool = True, shift=None, **kwargs) -> None:
-        self.appear = appear
-        self.shift_vec = np.zeros(3) if shift is None else np.asarray(shift, dtype=np.float64)
-        super().__init__(mobject, introducer=appear, remover=not appear, **kwargs)
-
-    def create_starting_mobject(self):
-        return Mobject()  # nothing to copy: begin() records what it needs
-
-    def begin(self) -> None:
-        self.saved = [
-            (m, m.fill_rgbas.copy(), m.stroke_rgbas.copy(), m.background_stroke_rgbas.copy())
-            for m in self.mobject.get_family()
-            if isinstance(m, VMobject)
-        ]
-        self.images = [
-            (m, m.pixel_array[:, :, 3].copy()) for m in self.mobject.get_family() if isinstance(m, ImageMobject)
-        ]
-        self.offset = np.zeros(3)
-        super().begin()
-
-    def _set_level(self, level: float) -> None:
-        scale = np.array([1, 1, 1, level])
-        for m, fill, stroke, back in self.saved:
-            m.fill_rgbas, m.stroke_rgbas, m.background_stroke_rgbas = fill * scale, stroke * scale, back * scale
-        for m, alpha in self.images:
-            m.pixel_array[:, :, 3] = np.round(alpha * level).astype(m.pixel_array.dtype)
-
-    def interpolate_mobject(self, alpha: float) -> None:
-        a = self.rate_func(alpha)
-        self._set_level(a if self.appear else 1 - a)
-        want = -self.shift_vec * (1 - a) if self.appear else self.shift_vec * a
-        self.mobject.shift(want - self.offset)
-        self.offset = want
-
-    def clean_up_from_scene(self, scene) -> None:
-        super().clean_up_from_scene(scene)
-        if not self.appear:  # gone: give it back its looks and place for any later use
-            scene.remove(*self.mobject.get_family())
-            self.mobject.shift(-self.offset)
-            self.offset = np.zeros(3)
-            self._set_level(1.0)
-
-
-def fade_in(*mobs, shift=None) -> list[Fade]:
-    return [Fade(m, appear=True, shift=shift) for m in mobs]
-
-
-def fade_out(*mobs, shift=None) -> list[Fade]:
-    return [Fade(m, appear=False, shift=shift) for m in mobs]
-
-
-_TEXTS: dict[tuple[str, float, str], Text] = {}
-
-
-def cached_label(text: str, size: float, colour: str) -> Text:
-    """``label(text)`` built once per (text, size, colour) and copied after (a copy is much quicker)."""
-    key = (text, float(size), colour)
-    if key not in _TEXTS:
-        _TEXTS[key] = label(text, size=size, colour=colour)
-    return _TEXTS[key].copy()
-
-
-class Grid(ValueGrid):
-    """A ``ValueGrid`` (same cells, numbers and API) whose repeated numbers are copied, not rebuilt."""
-
-    def __init__(self, values, cmap, cell: float = 0.4, numbers: bool = True, digits: int = 2, font_size=None):
-        super().__init__(values, cmap, cell=cell, numbers=False, digits=digits)
-        if numbers:
-            longest = max(len(fmt(v, digits)) for v in self.values.ravel())
-            size = font_size or min(cell * 42, 0.8 * cell / (0.0082 * max(longest, 1)))
-            h, w = self.values.shape
-            for r in range(h):
-                for c in range(w):
-                    t = cached_label(fmt(self.values[r, c], digits), size, ink_for(self.rgb[r, c]))
-                    self.numbers.add(t.move_to(self.cell(r, c)))
-            self.add(self.numbers)
 
 
 def _hex(rgb) -> str:
@@ -270,7 +180,7 @@ class StridePaddingScene(ChapterScene):
         font = min(20.0, 0.8 * cell / (0.0082 * longest))  # one size for every map of the variant
         maps = VGroup()
         for f, values in zip(v.filters, v.output):
-            grid = Grid(values, self.map_cmap, cell=cell, digits=digits, font_size=font)
+            grid = ValueGrid(values, self.map_cmap, cell=cell, digits=digits, font_size=font)
             grid.filter_index = f
             maps.add(grid)
         maps.arrange(RIGHT, buff=gap).move_to([(left + right) / 2, MAPS_CENTRE_Y, 0])
@@ -361,7 +271,7 @@ class StridePaddingScene(ChapterScene):
         for m in maps:
             self.reveal(m, n)
         self.glass_path[id(v)] = [self.window_centre(*w) for w in v.windows]
-        self.play(Fade(glass, appear=False), Fade(markers, appear=False), run_time=0.4)
+        self.play(QuickFade(glass, appear=False), QuickFade(markers, appear=False), run_time=0.4)
 
     def stride_arrow(self, v: Variant) -> VGroup:
         """A double arrow over the input from the first look to the second: the stride."""
@@ -425,7 +335,7 @@ class StridePaddingScene(ChapterScene):
         blocks = VGroup()
         for f in self.pair:
             grids = [
-                Grid(weight[f, ch], self.weight_cmap, cell=fcell, numbers=c == 1, digits=1, font_size=14)
+                ValueGrid(weight[f, ch], self.weight_cmap, cell=fcell, numbers=c == 1, digits=1, font_size=14)
                 for ch in range(c)
             ]
             if c > 1:
@@ -450,16 +360,16 @@ class StridePaddingScene(ChapterScene):
         self.caption(
             f"Treat a small {h} × {w} corner of the image as the whole input: {kind}{self.patch.size} numbers.", 4.5
         )
-        self.play(Fade(whole), run_time=0.6)
+        self.play(QuickFade(whole), run_time=0.6)
         self.play(Create(frame), run_time=0.5)
-        self.play(Create(zoom), Fade(grid), Fade(where), Fade(self.input_label), run_time=1)
+        self.play(Create(zoom), QuickFade(grid), QuickFade(where), QuickFade(self.input_label), run_time=1)
         self.hold(start, 4.5)
         start = self.time
         self.caption(
             f"Two real glasses from the first layer will search it: {self.k} × {self.k} weights each, plus a bias.", 4
         )
-        self.play(*[Fade(m, appear=False) for m in self.context], run_time=0.5)
-        self.play(Fade(blocks, shift=LEFT * 0.2), Fade(glasses), run_time=1)
+        self.play(*[QuickFade(m, appear=False) for m in self.context], run_time=0.5)
+        self.play(QuickFade(blocks, shift=LEFT * 0.2), QuickFade(glasses), run_time=1)
         self.hold(start, 4)
 
     def show_variant(self, v: Variant, name: str) -> None:
@@ -490,8 +400,8 @@ class StridePaddingScene(ChapterScene):
                 6.5,
             )
         if gone:
-            self.play(*[Fade(m, appear=False) for m in gone], run_time=0.5)
-        self.play(Fade(maps), Fade(arrow), run_time=0.6)
+            self.play(*[QuickFade(m, appear=False) for m in gone], run_time=0.5)
+        self.play(QuickFade(maps), QuickFade(arrow), run_time=0.6)
         self.sweep(v, grids, 2.8 if first else 2.0)
         self.hold(start, 6.5)
         start = self.time
@@ -508,8 +418,8 @@ class StridePaddingScene(ChapterScene):
                 f"numbers survive: clues fall between the jumps."
             )
         self.caption(text, 7)
-        self.play(Fade(tex), run_time=1.0)
-        self.play(Fade(counts, shift=UP * 0.15), run_time=0.8)
+        self.play(QuickFade(tex), run_time=1.0)
+        self.play(QuickFade(counts, shift=UP * 0.15), run_time=0.8)
         self.hold(start, 7)
         self.old_tex, self.old_counts = tex, counts
         self.current = [maps, arrow, counts]
@@ -523,9 +433,11 @@ class StridePaddingScene(ChapterScene):
             "crime-scene tape that keeps the clues at the edge in the picture.",
             6,
         )
-        self.play(*[Fade(m, appear=False) for m in self.current], Fade(self.old_tex, appear=False), run_time=0.5)
+        self.play(
+            *[QuickFade(m, appear=False) for m in self.current], QuickFade(self.old_tex, appear=False), run_time=0.5
+        )
         self.add(self.ring.cells, self.ring.numbers, self.input_grid)  # the ring goes behind the patch
-        self.play(Fade(self.ring.cells), Fade(self.ring.numbers), run_time=1)
+        self.play(QuickFade(self.ring.cells), QuickFade(self.ring.numbers), run_time=1)
         self.play(Create(self.ring.tape), run_time=1.2)
         self.hold(start, 6)
 
@@ -542,7 +454,7 @@ class StridePaddingScene(ChapterScene):
             f"{v.size} × {v.size}.",
             6,
         )
-        self.play(Fade(maps), Fade(arrow), run_time=0.6)
+        self.play(QuickFade(maps), QuickFade(arrow), run_time=0.6)
         self.sweep(v, grids, 3.6)
         self.hold(start, 6)
         start = self.time
@@ -551,8 +463,8 @@ class StridePaddingScene(ChapterScene):
             f"= {v.size}. {len(v.filters)} maps now keep {v.kept} numbers.",
             6,
         )
-        self.play(Fade(tex), run_time=0.8)
-        self.play(Fade(counts, shift=UP * 0.15), run_time=0.8)
+        self.play(QuickFade(tex), run_time=0.8)
+        self.play(QuickFade(counts, shift=UP * 0.15), run_time=0.8)
         self.hold(start, 6)
         self.old_tex = tex
         self.current = [maps, arrow, counts]
@@ -575,10 +487,12 @@ class StridePaddingScene(ChapterScene):
                 f"hold {p.kept} numbers, more than the {p.given} that came in: no clue is lost.",
                 6,
             )
-            self.play(Fade(self.filter_blocks, appear=False), Fade(self.filter_note, appear=False), run_time=0.5)
+            self.play(
+                QuickFade(self.filter_blocks, appear=False), QuickFade(self.filter_note, appear=False), run_time=0.5
+            )
             note.move_to([-1.0, MAPS_CENTRE_Y, 0])
             box = VGroup(Panel(note), note)
-            self.play(Fade(box), run_time=0.8)
+            self.play(QuickFade(box), run_time=0.8)
             self.play(self.counts[id(p)].out_text.animate.scale(1.15), run_time=0.6)
             self.hold(start, 6)
             self.current.append(box)
@@ -587,7 +501,7 @@ class StridePaddingScene(ChapterScene):
         c = self.patch.shape[0]
         maps = self.make_maps(v, -2.2, 6.85)
         counts = self.count_line(v)
-        third = [Grid(weight[THIRD, ch], self.weight_cmap, cell=0.26, numbers=False) for ch in range(c)]
+        third = [ValueGrid(weight[THIRD, ch], self.weight_cmap, cell=0.26, numbers=False) for ch in range(c)]
         self.filter_grids[THIRD] = third
         start = self.time
         self.caption(
@@ -600,16 +514,16 @@ class StridePaddingScene(ChapterScene):
         block = VGroup(head, row).arrange(DOWN, buff=0.1)
         self.third_block = block
         self.play(
-            Fade(self.filter_blocks, appear=False),
-            Fade(self.filter_note, appear=False),
-            *[Fade(m, appear=False) for m in self.current],
+            QuickFade(self.filter_blocks, appear=False),
+            QuickFade(self.filter_note, appear=False),
+            *[QuickFade(m, appear=False) for m in self.current],
             run_time=0.6,
         )
         last_map, last_title = maps[0][-1], maps[1][-1]
         block.next_to(last_title, UP, buff=0.12).set_x(last_map.get_x())
         keep_on_screen(block)
-        self.play(Fade(block), Fade(maps), run_time=1)
-        self.play(Fade(counts, shift=UP * 0.15), run_time=0.8)
+        self.play(QuickFade(block), QuickFade(maps), run_time=1)
+        self.play(QuickFade(counts, shift=UP * 0.15), run_time=0.8)
         self.hold(start, 6.5)
         self.current = [maps, counts, block]
 
@@ -670,9 +584,9 @@ class StridePaddingScene(ChapterScene):
         start = self.time
         self.caption("Counting clues: big strides throw numbers away; padding and more glasses keep them.", 5.5)
         gone = [m for m in self.mobjects if m not in (self.header, self.source)]
-        self.play(*[Fade(m, appear=False) for m in gone], run_time=0.6)
-        self.play(Fade(VGroup(*[g[0] for g in group])), run_time=0.6)
-        self.play(*[GrowFromEdge(g[1], LEFT) for g in group], *[Fade(g[2]) for g in group], run_time=1.2)
+        self.play(*[QuickFade(m, appear=False) for m in gone], run_time=0.6)
+        self.play(QuickFade(VGroup(*[g[0] for g in group])), run_time=0.6)
+        self.play(*[GrowFromEdge(g[1], LEFT) for g in group], *[QuickFade(g[2]) for g in group], run_time=1.2)
         self.play(Create(given_line), run_time=0.5)
         self.hold(start, 5.5)
         start = self.time
@@ -682,6 +596,6 @@ class StridePaddingScene(ChapterScene):
             f"so the picture {same}.",
             6,
         )
-        self.play(Fade(real, shift=UP * 0.15), run_time=0.8)
-        self.play(Fade(real_tex), run_time=0.8)
+        self.play(QuickFade(real, shift=UP * 0.15), run_time=0.8)
+        self.play(QuickFade(real_tex), run_time=0.8)
         self.hold(start, 6)
