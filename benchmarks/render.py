@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from convreel.render import Settings, make_job, run  # noqa: E402
-from scenes.registry import chapters_for  # noqa: E402
+from scenes.registry import chapters_for, get_chapter  # noqa: E402
 
 
 def timed_render(chapters: tuple[str, ...], example: str, quality: str, jobs: int, out: Path) -> tuple[float, float]:
@@ -36,14 +36,40 @@ def row(*cells: str) -> None:
     print(" ".join(cells), flush=True)
 
 
+def manim_cache(chapter: str, examples: list[str], quality: str) -> None:
+    """Plain `manim` renders of one chapter: Manim's cache off, on and cold, on and warm."""
+    ch = get_chapter(chapter)
+    flag = {"low": "-ql", "medium": "-qm", "high": "-qh", "4k": "-qk"}[quality]
+    root = Path(__file__).resolve().parent.parent
+    print(f"{'example':11s} {'chapter':13s} {'manim cache':22s} {'wall s':>8s}")
+    for example in examples:
+        with tempfile.TemporaryDirectory() as media:
+            runs = [("off", "0", []), ("on, cold (empty cache)", "1", []), ("on, warm (re-run)", "1", [])]
+            for name, on, extra in runs:
+                env = {**os.environ, "CONVREEL_EXAMPLE": example, "CONVREEL_MANIM_CACHE": on}
+                cmd = [sys.executable, "-m", "manim", flag, "--media_dir", media, *extra]
+                cmd += [str(root / "scenes" / f"{ch.module}.py"), ch.scene]
+                t0 = time.perf_counter()
+                subprocess.run(cmd, check=True, capture_output=True, env=env)
+                row(f"{example:11s} {chapter:13s} {name:22s}", f"{time.perf_counter() - t0:8.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--examples", default="tick-cross,face")
     parser.add_argument("--qualities", default="low,high")
     parser.add_argument("--skip-chapters", action="store_true", help="skip the per-chapter table")
     parser.add_argument("--skip-whole", action="store_true", help="skip the whole-explainer table")
+    parser.add_argument(
+        "--manim-cache",
+        metavar="CHAPTER",
+        help="only compare Manim's own per-play cache (cold and warm) with no cache, on one chapter",
+    )
     args = parser.parse_args()
     examples, qualities = args.examples.split(","), args.qualities.split(",")
+    if args.manim_cache:
+        manim_cache(args.manim_cache, examples, qualities[0])
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import ClassVar
 
 from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, Scene, config
@@ -26,8 +27,10 @@ class ChapterScene(Scene):
 
     def __init__(self, story: Story | None = None, **kwargs) -> None:
         # Manim hashes every mobject on every play() for its cache; on data-heavy scenes that
-        # costs far more than re-rendering, so chapters never use it.
-        config.disable_caching = True
+        # costs more than re-rendering (benchmarks/render.py --manim-cache measures it), so
+        # chapters turn it off unless CONVREEL_MANIM_CACHE=1 asks for it.
+        if os.environ.get("CONVREEL_MANIM_CACHE") != "1":
+            config.disable_caching = True
         self.story = story if story is not None else load_story()
         self.trace = self.story.trace
         self.chapter = get_chapter(self.chapter_id)
