@@ -15,7 +15,6 @@ from pathlib import Path
 from convreel import media
 
 QUALITY_FLAGS = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality", "4k": "fourk_quality"}
-POSTER_AT = 2 / 3  # a frame two thirds in: the chapter's main picture is on screen by then
 
 
 def render_clip(spec: dict) -> dict:
@@ -62,7 +61,6 @@ def render_clip(spec: dict) -> dict:
         if ext == ".mp4":
             media.faststart(video)
         info = media.probe(video)
-        media.poster(video, info.duration * POSTER_AT, out / "poster.png")
         captions = [(round(a, 3), round(min(b, info.duration), 3), t) for a, b, t in scene.captions]
         (out / "captions.srt").write_text(media.captions_srt(captions), encoding="utf-8")
         (out / "captions.vtt").write_text(media.captions_vtt(captions), encoding="utf-8")
@@ -75,6 +73,9 @@ def render_clip(spec: dict) -> dict:
             }
             for i, (name, t) in enumerate(starts)
         ]
+        # The poster: late in the longest step, when its picture is complete and not yet fading out.
+        longest = max(sections, key=lambda sec: sec["duration"])
+        media.poster(video, longest["start"] + 0.8 * longest["duration"], out / "poster.png")
         tr = story.trace
         meta = {
             "chapter": chapter.id,
