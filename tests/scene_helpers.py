@@ -49,3 +49,25 @@ def on_screen(scene, margin: float = 0.0) -> list[Mobject]:
         if left < -half_w or right > half_w or bottom < -half_h or top > half_h:
             out.append(m)
     return out
+
+
+def _overlaps(a: Mobject, b: Mobject, tol: float = 0.01) -> bool:
+    return (
+        a.get_left()[0] + tol < b.get_right()[0]
+        and b.get_left()[0] + tol < a.get_right()[0]
+        and a.get_bottom()[1] + tol < b.get_top()[1]
+        and b.get_bottom()[1] + tol < a.get_top()[1]
+    )
+
+
+def text_clashes(mobjects) -> list[tuple]:
+    """Pairs of texts (Text or MathTex) among ``mobjects`` whose boxes overlap, by their text."""
+    from manim import MathTex, Text
+
+    words = [m for top in mobjects for m in top.get_family() if isinstance(m, Text | MathTex)]
+    return [
+        (getattr(a, "original_text", a), getattr(b, "original_text", b))
+        for i, a in enumerate(words)
+        for b in words[i + 1 :]
+        if _overlaps(a, b)
+    ]

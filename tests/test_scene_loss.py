@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-from manim import MathTex, Text
 from PIL import Image
 
 from engine.explain import class_penalties, penalty
@@ -8,7 +7,7 @@ from scenes import style
 from scenes.loss import REFERENCE_P
 from scenes.prob_parts import num, precise_prob
 from scenes.story import load_story
-from tests.scene_helpers import build, fill_rgb, on_screen
+from tests.scene_helpers import build, fill_rgb, on_screen, text_clashes
 
 
 @pytest.fixture(scope="module")
@@ -98,30 +97,11 @@ def test_reference_points_labelled(scenes):
     assert scene.trace.loss > 15  # a confident wrong answer: the point is high on the chart
 
 
-def _overlaps(a, b, tol=0.01):
-    return (
-        a.get_left()[0] + tol < b.get_right()[0]
-        and b.get_left()[0] + tol < a.get_right()[0]
-        and a.get_bottom()[1] + tol < b.get_top()[1]
-        and b.get_bottom()[1] + tol < a.get_top()[1]
-    )
-
-
-def _clashes(mobs):
-    words = [m for top in mobs for m in top.get_family() if isinstance(m, Text | MathTex)]
-    return [
-        (getattr(a, "original_text", a), getattr(b, "original_text", b))
-        for i, a in enumerate(words)
-        for b in words[i + 1 :]
-        if _overlaps(a, b)
-    ]
-
-
 @pytest.mark.parametrize("example", ALL)
 def test_curve_labels_do_not_collide(scenes, example):
     scene = scenes[example]
     tags = [tag for *_, tag in scene.references if tag is not None]
-    assert not _clashes([scene.ruler, scene.true_tag, scene.other_tag, *tags])
+    assert not text_clashes([scene.ruler, scene.true_tag, scene.other_tag, *tags])
 
 
 @pytest.mark.parametrize("example", ALL)
@@ -151,7 +131,7 @@ def test_label_note(scenes):
 def test_final_frame_steps_and_captions(scenes, example):
     scene = scenes[example]
     assert not on_screen(scene)
-    assert not _clashes(scene.mobjects)
+    assert not text_clashes(scene.mobjects)
     names = [n for n, _ in scene.steps]
     assert names == ["title", "truth", "nll", "curve", "what-if", "three"]
     for (_, e0, _), (s1, _, _) in zip(scene.captions, scene.captions[1:]):

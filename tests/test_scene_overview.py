@@ -1,12 +1,11 @@
 import numpy as np
 import pytest
-from manim import MathTex, Text
 from PIL import Image
 
 from scenes import style
 from scenes.prob_parts import num, shape_text
 from scenes.story import load_story
-from tests.scene_helpers import build, fill_rgb, on_screen
+from tests.scene_helpers import build, fill_rgb, on_screen, text_clashes
 
 MAP_KINDS = ("Conv2D", "ReLU", "MaxPool2D")
 
@@ -123,21 +122,11 @@ def test_layout_fits_and_flows_left_to_right(scenes, example):
     assert all(f.get_stroke_color().to_hex().lower() == style.GRID_LINE for f in scene.frames)
 
 
-def _overlaps(a, b, tol=0.01):
-    return (
-        a.get_left()[0] + tol < b.get_right()[0]
-        and b.get_left()[0] + tol < a.get_right()[0]
-        and a.get_bottom()[1] + tol < b.get_top()[1]
-        and b.get_bottom()[1] + tol < a.get_top()[1]
-    )
-
-
 @pytest.mark.parametrize("example", ALL)
 def test_no_overlapping_text(scenes, example):
     scene = scenes[example]
-    words = [m for top in scene.mobjects for m in top.get_family() if isinstance(m, Text | MathTex)]
-    clashes = [(a, b) for i, a in enumerate(words) for b in words[i + 1 :] if _overlaps(a, b)]
-    assert not clashes, [(a.original_text, b.original_text) for a, b in clashes]
+    clashes = text_clashes(scene.mobjects)
+    assert not clashes, clashes
 
 
 def test_label_note_for_custom_image(scenes):

@@ -2,7 +2,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from manim import MathTex, Text, tempconfig
+from manim import tempconfig
 from PIL import Image
 
 from engine import functional as F
@@ -11,7 +11,7 @@ from scenes import style
 from scenes.prob_parts import num
 from scenes.softmax import SoftmaxScene
 from scenes.story import load_story
-from tests.scene_helpers import build, fill_rgb, on_screen
+from tests.scene_helpers import build, fill_rgb, on_screen, text_clashes
 
 
 class NoTitleSoftmax(SoftmaxScene):
@@ -134,22 +134,12 @@ def test_bars_are_the_probabilities(scenes, example):
     assert scene.winner_box.get_bottom()[1] <= scene.names[win].get_bottom()[1] <= scene.winner_box.get_top()[1]
 
 
-def _overlaps(a, b, tol=0.01):
-    return (
-        a.get_left()[0] + tol < b.get_right()[0]
-        and b.get_left()[0] + tol < a.get_right()[0]
-        and a.get_bottom()[1] + tol < b.get_top()[1]
-        and b.get_bottom()[1] + tol < a.get_top()[1]
-    )
-
-
 @pytest.mark.parametrize("example", ALL)
 def test_final_frame_on_screen_without_overlapping_text(scenes, example):
     scene = scenes[example]
     assert not on_screen(scene)
-    words = [m for top in scene.mobjects for m in top.get_family() if isinstance(m, Text | MathTex)]
-    clashes = [(a, b) for i, a in enumerate(words) for b in words[i + 1 :] if _overlaps(a, b)]
-    assert not clashes, [(getattr(a, "original_text", a), getattr(b, "original_text", b)) for a, b in clashes]
+    clashes = text_clashes(scene.mobjects)
+    assert not clashes, clashes
 
 
 @pytest.mark.parametrize("example", ALL)
