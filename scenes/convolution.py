@@ -79,10 +79,6 @@ def overlaps(a, b, pad: float = 0.0) -> bool:
     )
 
 
-def _hex(rgb) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*(int(v) for v in rgb[:3]))
-
-
 def number(value: float, size: float = 20, colour: str = style.TEXT, brackets: bool = False):
     """A number as on-screen text (``brackets`` wraps a negative one in parentheses)."""
     s = fmt(value)
@@ -245,7 +241,7 @@ class ConvolutionScene(ChapterScene):
             style.Channel(style.CHANNEL_COLOURS["R"]).rgb(zero)[0] if self.is_rgb else self.value_cmap.rgb(zero)[0]
         )
         outer = Rectangle(width=mob.width + 2 * band, height=mob.height + 2 * band, stroke_width=0)
-        outer.set_fill(_hex(zero_rgb), opacity=1).move_to(mob)
+        outer.set_fill(style.rgb_hex(zero_rgb), opacity=1).move_to(mob)
         mid = Rectangle(width=mob.width + band, height=mob.height + band).move_to(mob)
         tape = DashedVMobject(mid, num_dashes=4 * (self.w + self.h) // 2, dashed_ratio=0.5)
         tape.set_stroke(style.HIGHLIGHT, width=max(1.0, 100 * band * 0.55))

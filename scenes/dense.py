@@ -55,7 +55,7 @@ class EvidenceColumn(VGroup):
                 self.ellipses.add(label("⋮", size=22, colour=style.MUTED).move_to([0, y - gap / 2 + spacing / 2, 0]))
                 y -= gap
             dot = Circle(radius, stroke_color=style.MUTED, stroke_width=1.5)
-            dot.set_fill(_hex(self.rgb[i]), opacity=1).move_to([0, y, 0])
+            dot.set_fill(style.rgb_hex(self.rgb[i]), opacity=1).move_to([0, y, 0])
             self.neurons.add(dot)
             self.numbers.add(label(fmt(self.values[i]), size=style.SMALL_SIZE).next_to(dot, LEFT, buff=0.15))
             y -= spacing
@@ -303,7 +303,3 @@ def _paren(text: str) -> str:
 def _ink(w: float) -> str:
     """The weight's sign colour at full strength (the wires use the same hue, scaled by size)."""
     return style.POSITIVE if w > 0 else style.NEGATIVE if w < 0 else style.TEXT
-
-
-def _hex(rgb: np.ndarray) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*(int(v) for v in rgb[:3]))

@@ -45,7 +45,9 @@ class Strip(VGroup):
         self.cells = VGroup()
         for i in range(n):
             r = Rectangle(width=width, height=self.slice_height, stroke_width=0)
-            r.set_fill(_hex(self.rgb[i]), opacity=1).move_to([0, height / 2 - (i + 0.5) * self.slice_height, 0])
+            r.set_fill(style.rgb_hex(self.rgb[i]), opacity=1).move_to(
+                [0, height / 2 - (i + 0.5) * self.slice_height, 0]
+            )
             self.cells.add(r)
         self.add(self.cells, self.frame)
 
@@ -306,7 +308,3 @@ class FlattenScene(ChapterScene):
         self.jury_frame = frame
         self.play(Create(frame), run_time=0.8)
         self.wait(2.2)
-
-
-def _hex(rgb: np.ndarray) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*(int(v) for v in rgb[:3]))

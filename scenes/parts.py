@@ -167,7 +167,7 @@ class ValueGrid(VGroup):
         for r in range(h):
             for c in range(w):
                 sq = Square(cell, stroke_color=stroke, stroke_width=1)
-                sq.set_fill(_hex(self.rgb[r, c]), opacity=1)
+                sq.set_fill(style.rgb_hex(self.rgb[r, c]), opacity=1)
                 sq.move_to(np.array([(c - (w - 1) / 2) * cell, ((h - 1) / 2 - r) * cell, 0]))
                 self.cells.add(sq)
         self.add(self.cells)
@@ -268,7 +268,7 @@ class NeuronColumn(VGroup):
                 self.add(self.ellipsis)
                 y -= spacing
             dot = Circle(radius, stroke_color=style.MUTED, stroke_width=1.5)
-            dot.set_fill(_hex(self.rgb[i]), opacity=1).move_to([0, y, 0])
+            dot.set_fill(style.rgb_hex(self.rgb[i]), opacity=1).move_to([0, y, 0])
             self.neurons.add(dot)
             y -= spacing
         self.add(self.neurons)
@@ -339,7 +339,7 @@ def legend(cmap, low: float, high: float, width: float = 2.4, ticks: Sequence[fl
     vals = np.linspace(low, high, steps)
     rgb = cmap.rgb(vals)
     bar = VGroup(
-        *[Rectangle(width=width / steps, height=0.18, stroke_width=0).set_fill(_hex(c), 1) for c in rgb]
+        *[Rectangle(width=width / steps, height=0.18, stroke_width=0).set_fill(style.rgb_hex(c), 1) for c in rgb]
     ).arrange(RIGHT, buff=0)
     marks = VGroup()
     for v in ticks if ticks is not None else (low, high):
@@ -350,10 +350,6 @@ def legend(cmap, low: float, high: float, width: float = 2.4, ticks: Sequence[fl
 
 def arrow_line(start: np.ndarray, end: np.ndarray, colour: str = style.MUTED, width: float = 2) -> Line:
     return Line(start, end, color=colour, stroke_width=width)
-
-
-def _hex(rgb: np.ndarray) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*(int(v) for v in rgb[:3]))
 
 
 def _number_size(cell: float, values: np.ndarray, digits: int) -> float:

@@ -41,10 +41,6 @@ MAPS_CENTRE_Y = 0.55
 BOTTOM_Y = -2.95  # formula and count line
 
 
-def _hex(rgb) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*(int(v) for v in rgb[:3]))
-
-
 class PatchGrid(VGroup):
     """The small input as cells: signed values with numbers (drawings) or photo colours (photos).
 
@@ -61,7 +57,7 @@ class PatchGrid(VGroup):
         for r in range(n):
             for c in range(n):
                 sq = Square(cell, stroke_color=style.GRID_LINE, stroke_width=1.5)
-                sq.set_fill(_hex(self.rgb[r, c]), opacity=1).move_to(self._offset(r, c))
+                sq.set_fill(style.rgb_hex(self.rgb[r, c]), opacity=1).move_to(self._offset(r, c))
                 self.cells.add(sq)
                 if numbers is not None:
                     t = cached_label(numbers[r][c], 20, ink_for(self.rgb[r, c]))
@@ -93,7 +89,7 @@ class Ring(VGroup):
                 if 0 <= r < n and 0 <= c < n:
                     continue
                 sq = Square(cell, stroke_color=style.GRID_LINE, stroke_width=1.5)
-                sq.set_fill(_hex(zero_rgb), opacity=1).move_to(patch.point(r, c))
+                sq.set_fill(style.rgb_hex(zero_rgb), opacity=1).move_to(patch.point(r, c))
                 self.cells.add(sq)
                 self.numbers.add(cached_label("0", 18, style.MUTED).move_to(sq))
                 self.positions.append((r, c))

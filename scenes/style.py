@@ -35,6 +35,11 @@ RIGHT_ZONE = RIGHT * 3.6
 CONTENT_TOP = UP * 2.9
 
 
+def rgb_hex(rgb) -> str:
+    """A 0-255 RGB triple (as a colour map returns it) -> "#rrggbb" for Manim."""
+    return "#{:02x}{:02x}{:02x}".format(*(int(v) for v in rgb[:3]))
+
+
 def _hex_to_rgb(h: str) -> np.ndarray:
     h = h.lstrip("#")
     return np.array([int(h[i : i + 2], 16) for i in (0, 2, 4)], dtype=np.float64)

@@ -41,10 +41,6 @@ LR_COLOURS = (style.NEGATIVE, style.WINNER, style.POSITIVE)  # too small, good, 
 LR_WORDS = ("too small", "good", "too large")
 
 
-def _hex(rgb) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*(int(v) for v in rgb[:3]))
-
-
 def percent(v: float) -> str:
     """An accuracy (0-1) as a percentage, without trailing zeros (0.9975 -> 99.75%)."""
     s = f"{100 * float(v):.2f}".rstrip("0").rstrip(".")
