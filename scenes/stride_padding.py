@@ -166,6 +166,14 @@ class StridePaddingScene(ChapterScene):
         handle = Line(corner, corner + np.array([0.35, -0.35, 0]), color=style.HIGHLIGHT, stroke_width=10)
         return VGroup(rect, handle)
 
+    def variant_parts(self, v: Variant):
+        """One variant's empty maps (cells hidden until the sweep), size rule, count line and arrow."""
+        maps = self.make_maps(v, 0.55, 6.85)
+        grids = list(maps[0])
+        for g in grids:
+            self.reveal(g, 0)
+        return maps, grids, self.formula(v), self.count_line(v), self.stride_arrow(v)
+
     def make_maps(self, v: Variant, left: float, right: float) -> VGroup:
         """One grid per filter of ``v``, side by side between x = ``left`` and ``right``."""
         gap = 0.45
@@ -371,13 +379,7 @@ class StridePaddingScene(ChapterScene):
     def show_variant(self, v: Variant, name: str) -> None:
         self.step(name)
         first = v is self.stride1
-        maps = self.make_maps(v, 0.55, 6.85)
-        grids = list(maps[0])
-        for g in grids:
-            self.reveal(g, 0)
-        tex = self.formula(v)
-        counts = self.count_line(v)
-        arrow = self.stride_arrow(v)
+        maps, grids, tex, counts, arrow = self.variant_parts(v)
         looks = len(v.windows)
         gone = list(getattr(self, "current", []))
         if not first:
@@ -437,13 +439,7 @@ class StridePaddingScene(ChapterScene):
         self.play(Create(self.ring.tape), run_time=1.2)
         self.hold(start, 6)
 
-        maps = self.make_maps(v, 0.55, 6.85)
-        grids = list(maps[0])
-        for g in grids:
-            self.reveal(g, 0)
-        tex = self.formula(v)
-        counts = self.count_line(v)
-        arrow = self.stride_arrow(v)
+        maps, grids, tex, counts, arrow = self.variant_parts(v)
         start = self.time
         self.caption(
             f"Now the glass can sit on every pixel, edges too: {len(v.windows)} looks, and each map stays "
