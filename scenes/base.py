@@ -21,7 +21,7 @@ from manim import DOWN, UP, Mobject, Scene, Text, config
 
 from scenes import style
 from scenes.beat import Beat, BeatOverrun, Narrator, reading_time, whole_frames
-from scenes.i18n import _, language
+from scenes.i18n import _, language, set_language
 from scenes.layout import layout
 from scenes.parts import Header, QuickFade, TitleCard, fade_out, label, readable, wrapped
 from scenes.parts.text import is_texture
@@ -73,7 +73,10 @@ class ChapterScene(Scene):
         # chapters turn it off unless CONVREEL_MANIM_CACHE=1 asks for it.
         if os.environ.get("CONVREEL_MANIM_CACHE") != "1":
             config.disable_caching = True
-        self.story = story if story is not None else load_story()
+        if story is None:  # the plain manim CLI: everything from the environment (CONVREEL_LANG too)
+            set_language()
+            story = load_story()
+        self.story = story
         self.trace = self.story.trace
         self.chapter = get_chapter(self.chapter_id)
         self.narrator = narrator
