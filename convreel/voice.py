@@ -21,12 +21,13 @@ import tempfile
 import unicodedata
 import wave
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import ClassVar
 
-from convreel import audio
+from convreel import audio, media
 
 LANGUAGES = ("en", "zh")
 RATES = (0.5, 2.0)  # speaking-rate multipliers accepted: half to double the voice's own pace
@@ -371,3 +372,25 @@ class Narrator:
                 audio.write_wav(path, samples)
         with wave.open(str(path), "rb") as w:
             return Speech(path, w.getnframes() / w.getframerate())
+
+
+def add_narration(video: Path, speeches: Sequence[tuple[float, Speech]]) -> dict | None:
+    """Give a rendered clip its narration: every (start seconds, Speech) of the clip mixed onto one
+    track as long as the picture, levelled to -16 LUFS under -1 dBTP, and muxed in place (AAC in
+    MP4 and MOV, Opus in WebM; the picture is copied, MP4/MOV keep their index at the front).
+
+    Returns what the manifest records about the sound (codec, measured loudness and true peak),
+    or None when the clip stays silent: no speech (the voice ``none``) or a GIF.
+    """
+    if not speeches or video.suffix not in media.AUDIO_CODECS:
+        return None
+    duration = media.probe(video).duration
+    track = audio.narration_track([(start, s.path) for start, s in speeches], duration)
+    media.mux_audio(video, track)
+    return {
+        "codec": media.AUDIO_CODECS[video.suffix].removeprefix("lib"),
+        "sample_rate": audio.RATE,
+        "channels": 1,
+        "loudness_lufs": round(audio.loudness(track), 1),
+        "true_peak_dbtp": round(audio.true_peak_db(track), 1),
+    }

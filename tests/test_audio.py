@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from convreel import audio, media
-from convreel.voice import Narrator, parse_voice
+from convreel.voice import Narrator, add_narration, parse_voice
 
 RATE = audio.RATE
 SENTENCES = [
@@ -247,3 +247,30 @@ def test_read_audio_of_any_format_and_rate(tmp_path):
     bad.write_bytes(b"RIFF nonsense")
     with pytest.raises(ValueError, match="bad.wav"):
         audio.read_audio(bad)
+
+
+def test_add_narration_gives_a_clip_its_voice(tmp_path, speeches):
+    laid, duration = windows(speeches)
+    video = make_video(tmp_path / "clip.mp4", duration)
+    info = add_narration(video, laid)
+    assert info["codec"] == "aac" and info["loudness_lufs"] == pytest.approx(audio.TARGET_LUFS, abs=0.5)
+    assert info["true_peak_dbtp"] <= audio.CEILING_DBTP + 0.05
+    assert media.audio_duration(video) == pytest.approx(media.probe(video).duration, abs=0.1)
+    frames = active(audio.read_audio(video), -45)
+    inside = np.zeros_like(frames)
+    for t, sp in laid:  # speech in every cue, and nothing outside the cues but codec smear
+        a, b = int(t * 100), int(np.ceil((t + sp.duration) * 100))
+        assert frames[a:b].mean() > 0.6
+        inside[max(0, a - 2) : b + 2] = True
+    assert not frames[~inside].any()
+    webm = make_video(tmp_path / "clip.webm", duration, codec="libvpx-vp9")
+    assert add_narration(webm, laid)["codec"] == "opus"
+
+
+def test_add_narration_leaves_silent_clips_and_gifs_alone(tmp_path, speeches):
+    video = make_video(tmp_path / "clip.mp4", 2.0)
+    before = video.read_bytes()
+    assert add_narration(video, []) is None and video.read_bytes() == before
+    gif = make_video(tmp_path / "clip.gif", 2.0, codec="gif", pix_fmt="rgb8")
+    before = gif.read_bytes()
+    assert add_narration(gif, [(0.1, speeches[0])]) is None and gif.read_bytes() == before
