@@ -126,8 +126,11 @@ class Espeak(Voice):
     """eSpeak NG (Debian ``espeak-ng``): offline, instant, robotic; has Mandarin (``cmn``)."""
 
     name = "espeak"
-    WPM = 160  # words a minute at rate 1.0: espeak's own 175 is brisk for a lesson
     VOICES = {"en": "en-us", "zh": "cmn"}
+    # espeak's -s ("words" a minute) at rate 1.0. English: about 3 words a second, like Festival;
+    # espeak's own 175 is brisk for a lesson. Its Mandarin is slow at any -s: 220 gives about
+    # 3 characters a second.
+    WPM = {"en": 160, "zh": 220}
 
     def __init__(self, language: str = "en", rate: float = 1.0, voice: str | None = None) -> None:
         super().__init__(language, rate)
@@ -143,7 +146,7 @@ class Espeak(Voice):
         return _first_line(_run(["espeak-ng", "--version"], "espeak-ng").stdout)
 
     def settings(self) -> dict:
-        wpm = round(self.WPM * self.rate)
+        wpm = round(self.WPM.get(self.language, 160) * self.rate)
         return {"voice": self.name, "espeak_voice": self.voice, "wpm": wpm, "engine": self._version}
 
     def synthesize(self, text: str, beat_id: str, workdir: Path) -> Path:
@@ -376,7 +379,7 @@ class Narrator:
 
 def add_narration(video: Path, speeches: Sequence[tuple[float, Speech]]) -> dict | None:
     """Give a rendered clip its narration: every (start seconds, Speech) of the clip mixed onto one
-    track as long as the picture, levelled to -16 LUFS under -1 dBTP, and muxed in place (AAC in
+    track as long as the picture, levelled to -16 LUFS under -1.5 dBTP, and muxed in place (AAC in
     MP4 and MOV, Opus in WebM; the picture is copied, MP4/MOV keep their index at the front).
 
     Returns what the manifest records about the sound (codec, measured loudness and true peak),
