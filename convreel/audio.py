@@ -89,8 +89,9 @@ def trim_silence(samples: np.ndarray, rate: int = RATE, below_peak_db: float = 4
     """Cut the silence before the first and after the last sound, keeping ``pad`` seconds of each,
     and fade the edges over 5 ms so the cut never clicks.
 
-    Sound is any 10 ms frame within ``below_peak_db`` of the loudest frame: speech engines and
-    microphones leave different amounts of room tone, and a recording's own peak is the fair scale.
+    Sound is any 10 ms frame within ``below_peak_db`` of the loudest frame and above -60 dBFS:
+    speech engines and microphones leave different amounts of room tone (Festival's sits near
+    -60 dBFS), and a recording's own peak is the fair scale.
     """
     frame = round(0.01 * rate)
     db = frame_rms_db(samples, rate)

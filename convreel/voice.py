@@ -272,7 +272,8 @@ class Recorded(Voice):
             raise VoiceError(f"recordings folder {folder} not found")
 
     def recording(self, beat_id: str) -> Path | None:
-        found = [p for p in (self.folder / f"{beat_id}{ext}" for ext in self.EXTENSIONS) if p.is_file()]
+        names = {f"{beat_id}{ext}" for ext in self.EXTENSIONS} | {f"{beat_id}{ext.upper()}" for ext in self.EXTENSIONS}
+        found = sorted(p for p in (self.folder / name for name in names) if p.is_file())
         if len(found) > 1:
             raise VoiceError(f"beat {beat_id} has {len(found)} recordings: {', '.join(p.name for p in found)}")
         return found[0] if found else None

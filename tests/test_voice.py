@@ -103,7 +103,7 @@ def test_recorded_voice_plays_each_beats_recording(tmp_path):
     rec = tmp_path / "rec"
     rec.mkdir()
     write_tone(rec / "convolution.filter.1.wav", 1.5)
-    write_tone(rec / "convolution.filter.2.wav", 2.25, 660, channels=1, rate=48000)
+    write_tone(rec / "convolution.filter.2.WAV", 2.25, 660, channels=1, rate=48000)
     narrator = Narrator.from_spec(f"recorded:{rec}", tmp_path / "speech")
     one = narrator.speak("Whatever the caption says.", "convolution.filter.1")
     two = narrator.speak("Whatever the caption says.", "convolution.filter.2")
