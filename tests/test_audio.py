@@ -12,6 +12,7 @@ import pytest
 
 from convreel import audio, media
 from convreel.voice import Narrator, add_narration, parse_voice
+from tests.browser import page_at, serve
 
 RATE = audio.RATE
 SENTENCES = [
@@ -275,3 +276,24 @@ def test_add_narration_leaves_silent_clips_and_gifs_alone(tmp_path, speeches):
     gif = make_video(tmp_path / "clip.gif", 2.0, codec="gif", pix_fmt="rgb8")
     before = gif.read_bytes()
     assert add_narration(gif, [(0.1, speeches[0])]) is None and gif.read_bytes() == before
+
+
+def test_chromium_plays_the_sound_of_each_format(tmp_path):
+    """The gallery's browser decodes the narration: AAC in MP4, Opus in WebM (a silent clip: none)."""
+    (tmp_path / "index.html").write_text("<!doctype html><title>sound</title><body></body>")
+    for name, codec in (("voiced.mp4", "libx264"), ("voiced.webm", "libvpx-vp9"), ("silent.mp4", "libx264")):
+        video = make_video(tmp_path / name, 3.0, codec=codec)
+        if name.startswith("voiced"):
+            media.mux_audio(video, tone(3.0))
+    # Muted, so headless autoplay is allowed; Chromium still decodes the sound and counts its bytes.
+    play = """async (src) => {
+        const v = document.createElement('video');
+        v.muted = true; v.src = src; document.body.append(v);
+        await v.play(); await new Promise(r => setTimeout(r, 1200));
+        return {audio: v.webkitAudioDecodedByteCount, time: v.currentTime, error: v.error && v.error.code};
+    }"""
+    with serve(tmp_path) as url, page_at(f"{url}/index.html") as page:
+        played = {name: page.evaluate(play, name) for name in ("voiced.mp4", "voiced.webm", "silent.mp4")}
+    assert all(p["error"] is None and p["time"] > 0.5 for p in played.values()), played
+    assert played["voiced.mp4"]["audio"] > 10_000 and played["voiced.webm"]["audio"] > 10_000, played
+    assert played["silent.mp4"]["audio"] == 0
