@@ -83,15 +83,20 @@ def _copied_audio(path: Path, stream) -> Iterator[av.Packet]:
 
 
 def _encoded_audio(samples: np.ndarray, rate: int, stream) -> Iterator[av.Packet]:
-    """Encode mono float samples into ``stream``; PyAV cuts them into the codec's frame size."""
+    """Encode mono float samples into ``stream``, a second at a time (PyAV cuts each second into
+    the codec's frame size)."""
     formats = [f.name for f in stream.codec_context.codec.audio_formats]
     fmt = next(f for f in ("fltp", "flt", "s16") if f in formats)  # float when the encoder takes it
-    frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1).astype(np.float32), format="flt", layout="mono")
-    frame.sample_rate = rate
-    frame.pts = 0
-    frame.time_base = Fraction(1, rate)
     resampler = av.AudioResampler(format=fmt, layout="mono", rate=rate)
-    for converted in [*resampler.resample(frame), *resampler.resample(None)]:
+    for start in range(0, len(samples), rate):
+        chunk = np.ascontiguousarray(samples[start : start + rate], dtype=np.float32)
+        frame = av.AudioFrame.from_ndarray(chunk.reshape(1, -1), format="flt", layout="mono")
+        frame.sample_rate = rate
+        frame.pts = start
+        frame.time_base = Fraction(1, rate)
+        for converted in resampler.resample(frame):
+            yield from stream.encode(converted)
+    for converted in resampler.resample(None):
         yield from stream.encode(converted)
     yield from stream.encode(None)
 
