@@ -72,6 +72,17 @@ def _flatten(frame: av.VideoFrame) -> av.VideoFrame:
     return av.VideoFrame.from_ndarray(np.round(rgb).astype(np.uint8), format="rgb24")
 
 
+def _decode_video(inp, stream):
+    """The stream's frames. A transparent WebM keeps its alpha in a side channel that only
+    libvpx's decoder reads (FFmpeg's own VP8/VP9 decoders drop it)."""
+    if stream.codec_context.name in ("vp8", "vp9") and stream.metadata.get("alpha_mode") == "1":
+        decoder = av.CodecContext.create(f"libvpx-{'vp9' if stream.codec_context.name == 'vp9' else 'vp8'}", "r")
+        for packet in inp.demux(stream):
+            yield from decoder.decode(packet)  # the final empty packet flushes the decoder
+    else:
+        yield from inp.decode(stream)
+
+
 def cut(src: Path, start: float, end: float | None, fps: float, dst: Path) -> int:
     """Re-encode ``src`` from ``start`` to ``end`` seconds into an H.264 yuv420p MP4 at ``dst``
     (audio, when there is any, as AAC cut at the same times). Returns the number of video frames.
@@ -103,8 +114,9 @@ def cut(src: Path, start: float, end: float | None, fps: float, dst: Path) -> in
             if start > 1.0:
                 # Land on a keyframe a little before the cut and decode forward from there.
                 inp.seek(int((start - 1.0) / vin.time_base), stream=vin)
-            for index, frame in enumerate(inp.decode(vin)):
-                t = float(frame.pts * vin.time_base) if frame.pts is not None else index / float(rate)
+            for index, frame in enumerate(_decode_video(inp, vin)):
+                tb = frame.time_base or vin.time_base
+                t = float(frame.pts * tb) if frame.pts is not None else index / float(rate)
                 if t < start - half:
                     continue
                 if t >= end - half:
@@ -216,6 +228,10 @@ def _style(paragraph, size: float, color: RGBColor, bold: bool = False) -> None:
         run.font.bold = bold
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _title_slide(prs, data: dict, slides: int, per_section: bool) -> None:
     from engine import get_example
 
@@ -248,7 +264,7 @@ def _title_slide(prs, data: dict, slides: int, per_section: bool) -> None:
             DIM,
         ),
         (
-            f"{len(data['clips'])} chapters, {slides} {'steps' if per_section else 'clips'}"
+            f"{_count(len(data['clips']), 'chapter')}, {_count(slides, 'step' if per_section else 'clip')}"
             f" · {today.day} {today:%B %Y}",
             20,
             DIM,

@@ -184,12 +184,25 @@ def test_sound_and_other_formats_are_cut_and_reencoded(tmp_path):
         assert notes == ("Quiet grey." if i % 2 == 0 else "A tone.")
 
 
-def test_transparent_frames_are_flattened_onto_the_background():
-    rgba = np.zeros((4, 4, 4), np.uint8)
-    rgba[:2, :, :] = (255, 255, 255, 255)  # opaque white on top, fully transparent below
-    flat = deck._flatten(av.VideoFrame.from_ndarray(rgba, format="rgba")).to_ndarray(format="rgb24")
-    assert (flat[:2] == 255).all()
-    assert (flat[2:] == (0x11, 0x14, 0x1A)).all()
+def test_transparent_webm_is_laid_on_the_background(tmp_path):
+    """A transparent render (VP9 with alpha) comes out opaque: white stays white, and what was
+    transparent takes the videos' background colour instead of black."""
+    src = tmp_path / "alpha.webm"
+    with av.open(str(src), "w") as out:
+        v = out.add_stream("libvpx-vp9", rate=10)
+        v.width, v.height, v.pix_fmt = 64, 36, "yuva420p"
+        for k in range(10):
+            rgba = np.zeros((36, 64, 4), np.uint8)
+            rgba[:18] = 255  # opaque white on top, fully transparent below
+            frame = av.VideoFrame.from_ndarray(rgba, format="rgba")
+            frame.pts, frame.time_base = k, Fraction(1, 10)
+            out.mux(v.encode(frame))
+        out.mux(v.encode(None))
+    assert deck.cut(src, 0.3, 0.7, 10.0, tmp_path / "cut.mp4") == 4
+    with av.open(str(tmp_path / "cut.mp4")) as c:
+        picture = next(c.decode(video=0)).to_ndarray(format="rgb24").astype(int)
+    assert (np.abs(picture[4:14] - 255) <= 3).all()
+    assert (np.abs(picture[22:32] - (0x11, 0x14, 0x1A)) <= 3).all()
 
 
 @pytest.mark.parametrize(
