@@ -43,7 +43,7 @@ class DeckError(ValueError):
 @dataclass(frozen=True)
 class VideoSlide:
     title: str
-    number: str  # the chapter's number, shown in the accent colour
+    number: str  # the chapter's number
     video: Path
     poster: Path
     width: int
@@ -332,7 +332,7 @@ def _video_slide(prs, spec: VideoSlide) -> None:
     title = slide.shapes.title
     title.text_frame.text = f"{spec.number}  {spec.title}"
     _style(title.text_frame.paragraphs[0], 28, INK, bold=True)
-    title._element.nvSpPr.cNvPr.set("hidden", "1")
+    title.element.nvSpPr.cNvPr.set("hidden", "1")
     scale = min(SLIDE_W / spec.width, SLIDE_H / spec.height)
     w, h = Emu(int(spec.width * scale)), Emu(int(spec.height * scale))
     left, top = Emu(int((SLIDE_W - w) / 2)), Emu(int((SLIDE_H - h) / 2))

@@ -61,6 +61,7 @@ def test_chapter_deck_embeds_clips_posters_and_narration(rendered, tmp_path):
         assert poster.blob == (rendered / clip["files"]["poster"]).read_bytes()
         assert notes == "\n".join(c.text for c in cues.clip_cues(rendered, clip)) != ""
         assert slide.shapes.title.text == f"{clip['order']}  {clip['title']}"
+        assert slide.shapes.title.element.nvSpPr.cNvPr.get("hidden") == "1"  # the clip has the whole slide
         check_autoplay(slide)
     assert not [p.name for p in tmp_path.iterdir() if p.name != "deck.pptx"]  # no temporary left
 
