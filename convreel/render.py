@@ -21,7 +21,7 @@ from multiprocessing import connection
 from pathlib import Path
 
 import engine
-from convreel import gallery, manifest, media
+from convreel import gallery, manifest, media, present
 from scenes.registry import CHAPTERS, chapter_number, chapters_for, get_chapter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -313,4 +313,5 @@ def publish(
         media.join([job.output / r.files["video"] for r in results], joined)
     manifest.update(job, results, joined, model_sha, image_sha)
     gallery.write(job.output)
+    present.write(job.output)
     return results
