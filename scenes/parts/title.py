@@ -17,7 +17,7 @@ class TitleCard(VGroup):
         super().__init__()
         self.number, self.name = number, title
         width = lay.body.width
-        self.kicker = label(_("STEP {number}").format(number=number), size=style.LABEL, colour=style.HIGHLIGHT)
+        self.kicker = label(_("CHAPTER {number}").format(number=number), size=style.LABEL, colour=style.HIGHLIGHT)
         self.title = wrapped(title, width, size=style.TITLE, weight="BOLD")
         self.subtitle = wrapped(subtitle, width, size=style.LABEL + 4, colour=style.MUTED)
         for line in (self.title, self.subtitle):
