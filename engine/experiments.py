@@ -60,27 +60,61 @@ def loss_curve(
     batch_size: int = 32,
     every: int = 5,
     seed: int = 0,
+    momentum: float = 0.9,
+    label_smoothing: float = 0.0,
 ) -> dict:
     """Train a copy with momentum SGD for ``steps`` mini-batches and record the mean training loss
-    of every ``every`` steps. A run whose loss overflows stops there (``diverged``)."""
+    (plain cross-entropy) of every ``every`` steps. A run whose loss overflows stops there.
+
+    Besides the curve (``losses``) the record holds the facts a caption needs to describe it:
+
+    - ``start``: the loss of the starting weights on the first ``every`` batches;
+    - ``final``: the mean of the last quarter of the curve (one noisy batch does not decide);
+    - ``min`` and ``max``: the lowest and highest points of the curve;
+    - ``rose_above_start``: whether the curve climbed more than 5% above ``start`` (a run that
+      barely moves wanders about 1% either way from batch to batch);
+    - ``rebound``: how far the curve climbed back above the lowest loss it had reached before,
+      at most (0 for a curve that only goes down): a measure of oscillation;
+    - ``diverged``: whether the loss overflowed (or passed 1e6), and ``steps_run`` before that.
+    """
     net = network.copy()
-    opt = SGD(net, lr=lr, momentum=0.9)
+    opt = SGD(net, lr=lr, momentum=momentum)
     rng = np.random.default_rng(seed)
-    losses, window, diverged = [], [], False
-    for step in range(1, steps + 1):
-        idx = rng.choice(len(x), batch_size, replace=False)
+    batch_size = min(batch_size, len(x))
+    batches = [rng.choice(len(x), batch_size, replace=False) for _ in range(steps)]
+    start = float(np.mean([F.cross_entropy(net.forward(x[i]), y[i])[0] for i in batches[:every]]))
+    losses, window, diverged, steps_run = [], [], False, 0
+    for step, idx in enumerate(batches, 1):
         with np.errstate(all="ignore"):
-            loss, d = F.cross_entropy(net.forward(x[idx]), y[idx])
-            if not np.isfinite(loss) or loss > 1e6:
+            logits = net.forward(x[idx])
+            objective, d = F.cross_entropy(logits, y[idx], label_smoothing)
+            loss = objective if label_smoothing == 0 else F.cross_entropy(logits, y[idx])[0]
+            if not (np.isfinite(loss) and np.isfinite(objective)) or loss > 1e6:
                 diverged = True
                 break
             net.backward(d, input_grad=False)
             opt.step()
+        steps_run = step
         window.append(loss)
         if step % every == 0:
             losses.append(float(np.mean(window)))
             window = []
-    return {"lr": lr, "every": every, "batch_size": batch_size, "losses": losses, "diverged": diverged}
+    curve = np.array(losses) if losses else np.array([start])
+    tail = curve[-max(1, len(curve) // 4) :]
+    return {
+        "lr": lr,
+        "every": every,
+        "batch_size": batch_size,
+        "losses": losses,
+        "start": start,
+        "final": float(tail.mean()),
+        "min": float(curve.min()),
+        "max": float(curve.max()),
+        "rose_above_start": bool(curve.max() > 1.05 * start),
+        "rebound": float((curve - np.minimum.accumulate(curve)).max()),
+        "diverged": diverged,
+        "steps_run": steps_run,
+    }
 
 
 # -- invariance -----------------------------------------------------------------------------------
