@@ -112,8 +112,12 @@ class InvarianceScene(ChapterScene):
     def limits_story(self) -> None:
         p = self.plan
         scan = p.scan
-        top, bottom = self.lay.body.rows(2.5, 1, gap=0.3)
-        left, right = self.lay.split(1, 1.5, zone=top)
+        stacked = self.lay.stacked
+        if stacked:  # one above the other: picture, note, bars, chart
+            left, note_zone, bar_zone, bottom = self.lay.body.rows(1.7, 0.5, 1.6, 1.4, gap=0.2)
+        else:
+            top, bottom = self.lay.body.rows(2.1, 1, gap=0.3)
+            left, right = top.columns(1, 1.5, gap=0.3)
         # the picture and its readout
         readouts = [label(f.readout, size=style.LABEL, colour=style.HIGHLIGHT) for f in p.frames]
         pic_zone = Zone(left.left, left.bottom + readouts[-1].height + 0.2, left.right, left.top)
@@ -123,17 +127,20 @@ class InvarianceScene(ChapterScene):
             r.next_to(border, DOWN, buff=0.15)
         # the note (shown at the end) above the bars
         note = boxed(label(p.limit_note, size=style.LABEL, colour=style.HIGHLIGHT))
-        right.place(note, UP)
-        bar_zone = right.below(note, gap=0.25)
+        if stacked:
+            note_zone.place(note)
+        else:
+            right.place(note, UP)
+            bar_zone = right.below(note, gap=0.25)
         names = [shown(n) for n in p.class_names]
         bars = [self.bars(f, names, bar_zone) for f in p.frames]
         # the chart along the bottom: p(reference) after each move
-        stacked = self.lay.stacked
         title = wrapped(p.chart_title, 6.0 if stacked else 2.8, size=style.SMALL, colour=style.WINNER, align=LEFT)
         xname = label(_("pixels moved"), size=style.SMALL, colour=style.MUTED)
         room = bottom.width - xname.width - 1.0 - (0 if stacked else title.width + 0.5)  # 1.0: y ticks and buffs
         axes = plain_axes(max(scan.steps[-1], 1), (0, 1), max(room, 3.0), bottom.height - 0.5)
-        ticks = axis_ticks(axes, p.chart_ticks, sorted({0.0, 1.0, scan.threshold}), xtext=lambda v: str(int(v)))
+        xs = p.chart_ticks[::2] if stacked and len(p.chart_ticks) > 8 else p.chart_ticks  # room for the numbers
+        ticks = axis_ticks(axes, xs, sorted({0.0, 1.0, scan.threshold}), xtext=lambda v: str(int(v)))
         xname.next_to(axes.x_axis, RIGHT, buff=0.2)
         guide = VGroup()
         if scan.threshold > 0:
@@ -170,7 +177,7 @@ class InvarianceScene(ChapterScene):
 
     def bars(self, frame, names: list[str], zone: Zone) -> VGroup:
         """The probabilities of one frame as bars, with the threshold line of the scan, in ``zone``."""
-        bars = ProbabilityBars(frame.probabilities, names, winner=frame.winner, max_height=zone.height - 0.8)
+        bars = ProbabilityBars(frame.probabilities, names, winner=frame.winner, max_height=max(zone.height - 0.8, 1.0))
         out = VGroup(bars)
         t = self.plan.scan.threshold
         if t > 0:

@@ -5,7 +5,7 @@ The plan chooses the network that takes the step (the screen names it) and every
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, MathTex, Rectangle, SurroundingRectangle, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, Group, MathTex, Rectangle, SurroundingRectangle, VGroup
 
 from scenes import style
 from scenes.base import ChapterScene
@@ -43,11 +43,11 @@ class LearningStepScene(ChapterScene):
     # -- the verdict and its loss ------------------------------------------------------------------
     def guess(self) -> None:
         p = self.plan
-        left, right = self.lay.split(1.1, 1, zone=self.lay.main)
-        head = wrapped(p.network_line, left.width, size=style.LABEL, colour=style.MUTED)
-        left.place(head, UP)
+        head = wrapped(p.network_line, self.lay.main.width, size=style.LABEL, colour=style.MUTED)
+        self.lay.main.place(head, UP + LEFT)
+        left, right = self.lay.split(1.1, 1, zone=self.lay.main.below(head, gap=0.3))
         bars = self.bars(p.step.probabilities, p.prediction, 3.0)
-        left.below(head, gap=0.3).place(bars)
+        left.place(bars, buff=0.15)  # room for the box round the true class
         k = p.label
         box = SurroundingRectangle(
             VGroup(bars.bars[k], bars.numbers[k], bars.names[k]), color=style.HIGHLIGHT, buff=0.1
@@ -121,43 +121,62 @@ class LearningStepScene(ChapterScene):
         update = MathTex(r"w_{\text{new}} = w - \eta\, \frac{\partial L}{\partial w}", rf"\qquad \eta = {rate(p.lr)}",
                          font_size=FORMULA, color=style.TEXT)  # fmt: skip
         update[1].set_color(style.HIGHLIGHT)
-        top = self.lay.main.arrange(grad, update, buff=1.0, at=UP)
         rows = [(_("clue {i}").format(i=c[0]), *c[1:]) for c in p.cells]
-        table = TextTable(p.heads, rows, colour=lambda r, c: style.HIGHLIGHT if c in (3, 5) else style.TEXT)
-        zone = self.lay.main.below(top, gap=0.35)
-        zone.place(table, UP)
+        marked = (3, 5)  # the gradient and the step, in the highlight colour
+        if self.lay.stacked:  # narrow frames: the table in two halves, one above the other, in all the body
+            area, halves = self.lay.body, [(0, 1, 2, 3), (0, 4, 5, 6)]
+        else:
+            area, halves = self.lay.main, [tuple(range(len(p.heads)))]
+        top = area.arrange(grad, update, buff=1.0, at=UP)
+        tables = [TextTable([p.heads[c] for c in cols], [[r[c] for c in cols] for r in rows],
+                            colour=lambda r, j, cols=cols: style.HIGHLIGHT if cols[j] in marked else style.TEXT)
+                  for cols in halves]  # fmt: skip
+        zone = area.below(top, gap=0.35)
         note = label(p.table_note, size=style.SMALL, colour=style.MUTED)
-        zone.below(table, gap=0.25).place(note, UP)
-        self.table, self.table_note = table, note
+        zone.arrange(*tables, note, direction=DOWN, buff=0.3, at=UP)
+        # what the table says, row by row and column by column, however it is cut
+        self.table_rows = [[m.original_text for m in row] for row in tables[0].cells]
+        for t in tables[1:]:
+            for out, row in zip(self.table_rows, t.cells):
+                out.extend(m.original_text for m in row[1:])
+        self.table_heads = [p.heads[0]] + [h for t in tables for h in [m.original_text for m in t.heads[1:]]]
+        self.table_note = note
+        # (table, column) in the order they are shown: evidence and gradient first, then the step
+        first = [(t, j) for t, cols in zip(tables, halves) for j, c in enumerate(cols) if c < 4 and t is tables[0]]
+        then = [(t, j) for t, cols in zip(tables, halves) for j, c in enumerate(cols) if c >= 4]
         self.section("weights")
         with self.beat(p.weights_text):
             self.clear()
             self.play(QuickFade(grad), run_time=style.NORMAL)
-            self.play(*fade_in(*table.heads[:4], table.rule, note), run_time=style.NORMAL)
-            for c in range(4):
-                self.play(QuickFade(table.columns[c], shift=RIGHT * 0.15), run_time=style.QUICK)
+            self.play(*fade_in(*[t.heads[j] for t, j in first], tables[0].rule, note), run_time=style.NORMAL)
+            for t, j in first:
+                self.play(QuickFade(t.columns[j], shift=RIGHT * 0.15), run_time=style.QUICK)
         with self.beat(p.update_text):
             self.play(QuickFade(update), run_time=style.NORMAL)
-            self.play(*fade_in(*table.heads[4:]), run_time=style.QUICK)
-            for c in range(4, len(p.heads)):
-                self.play(QuickFade(table.columns[c], shift=RIGHT * 0.15), run_time=style.QUICK)
+            extra = [QuickFade(t.rule) for t in tables[1:]] + [QuickFade(t.heads[0]) for t in tables[1:]]
+            extra += [QuickFade(t.columns[0]) for t in tables[1:]]
+            self.play(*fade_in(*[t.heads[j] for t, j in then]), *extra, run_time=style.QUICK)
+            for t, j in then:
+                self.play(QuickFade(t.columns[j], shift=RIGHT * 0.15), run_time=style.QUICK)
 
     # -- after the step ----------------------------------------------------------------------------------
     def after(self) -> None:
         p = self.plan
         ls = p.step
-        left, mid, right = self.lay.main.columns(1, 0.25, 1)  # side by side on every frame: a comparison
         before = self.bars(ls.probabilities, p.prediction, 2.8)
         after = self.bars(ls.new_probabilities, p.new_prediction, 2.8)
-        views = []
-        for zone, bars, title, loss in ((left, before, _("before the step"), p.loss_before),
-                                        (right, after, _("after one step"), p.loss_after)):  # fmt: skip
-            t = label(title, size=style.LABEL, colour=style.MUTED)
-            l_ = label(loss, size=style.LABEL, colour=style.HIGHLIGHT)
-            views.append(zone.arrange(t, bars, l_, direction=DOWN, buff=0.3))
-        arrow = mid.place(label("→", size=style.BIG, colour=style.HIGHLIGHT))
+        arrow = label("→", size=style.BIG, colour=style.HIGHLIGHT)
+        row = VGroup(before, arrow, after).arrange(RIGHT, buff=1.0, aligned_edge=DOWN)  # baselines level
+        arrow.set_y(before.baseline.get_y() + 1.0)
+        top = before.baseline.get_y() + before.max_height + 0.7
+        titles = [label(t, size=style.LABEL, colour=style.MUTED).move_to([b.get_x(), top, 0])
+                  for t, b in ((_("before the step"), before), (_("after one step"), after))]  # fmt: skip
+        losses = [label(t, size=style.LABEL, colour=style.HIGHLIGHT).next_to(b, DOWN, buff=0.3)
+                  for t, b in ((p.loss_before, before), (p.loss_after, after))]  # fmt: skip
+        self.lay.main.place(VGroup(row, *titles, *losses))  # a comparison: side by side on every frame
+        views = [VGroup(titles[0], before, losses[0]), VGroup(titles[1], after, losses[1])]
         self.before_bars, self.after_bars = before, after
-        self.loss_before, self.loss_after = views[0][2], views[1][2]
+        self.loss_before, self.loss_after = losses
         self.section("after")
         with self.beat(p.after_text):
             self.clear()
@@ -187,12 +206,16 @@ class LearningStepScene(ChapterScene):
         formula = MathTex(r"W_{\text{new}} = W - \eta\, \frac{\partial L}{\partial W}", font_size=FORMULA,
                           color=style.TEXT)  # fmt: skip
         note = label(f.note, size=style.LABEL, colour=style.TEXT)
-        top = self.lay.body.arrange(title, formula, note, buff=0.8, at=UP)
         heads = [label(_("filter before"), size=style.SMALL, colour=style.MUTED),
                  label(f.gradient_head, size=style.SMALL, colour=style.HIGHLIGHT),
                  label(_("filter after"), size=style.SMALL, colour=style.MUTED)]  # fmt: skip
         columns = [VGroup(h, g).arrange(DOWN, buff=0.15) for h, g in zip(heads, grids)]
-        self.lay.body.below(top, gap=0.3).arrange(*columns, buff=0.5)
+        if self.lay.stacked:  # narrow frames: two grids a row, the words in the fourth place
+            words = VGroup(title, formula, note).arrange(DOWN, buff=0.35, aligned_edge=LEFT)
+            self.lay.body.place(Group(*columns, words).arrange_in_grid(cols=2, buff=(0.5, 0.4)))
+        else:
+            top = self.lay.body.arrange(title, formula, note, buff=0.8, at=UP)
+            self.lay.body.below(top, gap=0.3).arrange(*columns, buff=0.5)
         self.filter_note, self.filter_heads = note, heads
         self.section("filter")
         with self.beat(p.filter_text):

@@ -82,8 +82,7 @@ class BarPairs(VGroup):
                 bar = Rectangle(width=width, height=max(max_height * values[k], 1e-4), stroke_width=0)
                 bars.add(bar.set_fill(fill, opacity=1).move_to([x + dx, 0, 0], aligned_edge=DOWN))
                 numbers.add(label(prob(values[k]), size=style.SMALL, colour=fill).next_to(bar, UP, buff=0.08))
-            colour = style.WINNER if k == winner else style.TEXT
-            self.names.add(label(names[k], size=style.LABEL, colour=colour).move_to([x, -0.3, 0]))
+            self.names.add(label(names[k], size=style.LABEL).move_to([x, -0.3, 0]))
             a, b = self.numbers_before[k], self.numbers_after[k]
             if a.get_right()[0] > b.get_left()[0] - 0.05 and abs(a.get_y() - b.get_y()) < a.height:
                 a.shift(UP * (b.get_top()[1] + 0.05 - a.get_bottom()[1]))  # the pair's numbers must not touch
@@ -135,8 +134,9 @@ class TrainingScene(ChapterScene):
                                               (0, 0.5, 1), percent, _("epoch"))  # fmt: skip
         key = VGroup(entry(Line(LEFT, RIGHT, color=TRAIN_COLOUR, stroke_width=5), c.train_key, TRAIN_COLOUR),
                      entry(Line(LEFT, RIGHT, color=VAL_COLOUR, stroke_width=5), c.val_key, VAL_COLOUR))  # fmt: skip
-        key.arrange(RIGHT, buff=0.6)
-        self.lay.footer.place(key, LEFT)
+        key.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        words, count = self.lay.footer.columns(2.2, 1)
+        words.place(key, LEFT)
         self.key = key
         specs = [
             (self.loss_axes, c.train_loss, TRAIN_COLOUR, "train_loss"),
@@ -151,7 +151,7 @@ class TrainingScene(ChapterScene):
         ]
         counters = [label(_("epoch {e} of {n}").format(e=int(e), n=int(last)), size=style.LABEL) for e in ep]
         for m in counters:
-            right.place(m, UP + RIGHT)
+            count.place(m, RIGHT)
         counter = always_redraw(lambda: counters[int(round(tracker.get_value()))])
 
         self.section("curves")
@@ -171,8 +171,9 @@ class TrainingScene(ChapterScene):
 
         self.section("exam")
         self.exam_box = VGroup(*[label(t, size=style.SMALL, colour=VAL_COLOUR if i == 0 else style.TEXT)
-                                 for i, t in enumerate(c.exam_lines)]).arrange(RIGHT, buff=0.8)  # fmt: skip
-        self.lay.footer.place(self.exam_box, LEFT)
+                                 for i, t in enumerate(c.exam_lines)])  # fmt: skip
+        self.exam_box.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        words.place(self.exam_box, LEFT)
         marker = SurroundingRectangle(self.points["val_accuracy"][-1], color=VAL_COLOUR, buff=0.08)
         with self.beat(c.exam_text):
             self.play(QuickFade(key, appear=False), run_time=style.QUICK)

@@ -8,7 +8,7 @@ from scenes.story import load_story
 from tests.scene_helpers import build, fill_rgb
 from tests.test_plan_training_folder import folder_model  # noqa: F401 - a fixture
 
-ALL = ["tick-cross", "face", "wrong", "custom", "folder"]
+ALL = ["tick-cross", "face", "custom", "folder"]  # a wrong label's step: tests/test_plan_learning_step.py
 RATIOS = {"4:3": ("tick-cross", (960, 720)), "1:1": ("face", (720, 720)), "9:16": ("tick-cross", (720, 1280))}
 
 
@@ -20,8 +20,6 @@ def scenes(tmp_path_factory, folder_model):  # noqa: F811
     return {
         "tick-cross": build("learning-step", "tick-cross", tmp_path=tmp),
         "face": build("learning-step", "face", tmp_path=tmp),
-        # the shipped tick, told it is a cross: a confident wrong verdict, big gradients
-        "wrong": build("learning-step", "tick-cross", label="cross", tmp_path=tmp),
         # a custom photo without a label: the prediction is assumed and the screen says so
         "custom": build("learning-step", "face", image=tmp / "moved.png", tmp_path=tmp),
         "folder": build("learning-step", "tick-cross", model=folder_model, tmp_path=tmp),
@@ -66,8 +64,8 @@ def test_gradient_columns_are_the_plan(scenes, example):
 def test_weights_table_is_the_plan(scenes, example):
     scene = scenes[example]
     p = scene.plan
-    rows = scene.table.texts()
-    assert [h.original_text for h in scene.table.heads] == list(p.heads)
+    rows = scene.table_rows
+    assert scene.table_heads == list(p.heads)
     for row, cells in zip(rows, p.cells):
         assert row[0] == f"clue {cells[0]}" and row[1:] == list(cells[1:])
     assert scene.table_note.original_text == p.table_note
