@@ -248,7 +248,7 @@ class TrainingScene(ChapterScene):
     def rates_story(self) -> None:
         r = self.plan.rates
         left, right = self.lay.split(1.55, 1, zone=self.lay.body)
-        group, ax = self.chart(left, _("loss (log scale)"), r.x_max, r.top, r.x_ticks, r.decades,
+        group, ax = self.chart(left, r.y_label, r.x_max, r.top, r.x_ticks, r.decades,
                                lambda y: r.decade_texts[r.decades.index(y)], r.x_label)  # fmt: skip
         self.lr_axes, self.lr_log_floor = ax, r.floor
         guide = VGroup()

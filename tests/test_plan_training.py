@@ -179,6 +179,8 @@ def check_rates(r, sweep, n_classes):
         assert run.sentence in r.story and f"At {run.rate.removeprefix('lr = ')} " in run.sentence
         if math.isfinite(fact["end"]) and not fact["stuck"]:
             assert num(fact["end"]) in run.sentence or num(run.peak) in run.sentence
+    low = any(np.any(np.asarray(x["losses"]) < LOSS_FLOOR) for x in sweep)
+    assert ("drawn at" in r.y_label) == low  # the chart says when it draws a loss higher than it is
     largest_best = facts[-1]["best"]
     assert ("the largest rate did best" in r.story) == largest_best
     # The best run is drawn in the winner's green, the others in colours of their own.

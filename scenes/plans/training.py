@@ -273,6 +273,7 @@ class Rates:
     decades: tuple[float, ...]  # y of the decade ticks
     decade_texts: tuple[str, ...]
     x_label: str
+    y_label: str  # says so when some losses sit on the floor of the chart
     guess_loss: float  # ln(classes): the loss of equal odds
     guess_y: float | None  # where the blind-guess line goes (None: outside the chart)
     intro: str
@@ -341,6 +342,11 @@ def rates(sweep: list[dict], n_classes: int) -> Rates:
         decades=tuple(float(d) - lo for d in decades),
         decade_texts=tuple(decade(d) for d in decades),
         x_label=_("training steps (batches of {n})").format(n=batch) if batch else _("training steps"),
+        y_label=_("loss (log scale; {floor} and below drawn at {floor})").format(
+            floor=decade(round(math.log10(LOSS_FLOOR)))
+        )
+        if any(np.any(r.losses < LOSS_FLOOR) for r in runs)
+        else _("loss (log scale)"),
         guess_loss=guess_loss,
         guess_y=guess_y if 0 < guess_y < hi - lo else None,
         intro=_(
