@@ -1,6 +1,6 @@
 """Small, real experiments the later chapters show: one learning step, learning-rate runs,
-shifted and scaled inputs, receptive fields (level by level), the inputs that excite a deep map
-most, and one patch convolved under different strides and paddings."""
+receptive fields (level by level), the inputs that excite a deep map most, and one patch
+convolved under different strides and paddings."""
 
 from __future__ import annotations
 
@@ -117,37 +117,6 @@ def loss_curve(
     }
 
 
-# -- invariance -----------------------------------------------------------------------------------
-def shift(image: np.ndarray, dy: int, dx: int, fill: float | np.ndarray) -> np.ndarray:
-    """Move a (C, H, W) image by (dy, dx) pixels; uncovered pixels take ``fill`` (per channel)."""
-    c, h, w = image.shape
-    out = np.empty_like(image, dtype=np.float64)
-    out[...] = np.asarray(fill, dtype=np.float64).reshape(-1, 1, 1) if np.ndim(fill) else fill
-    ys, yd = (slice(0, h - dy), slice(dy, h)) if dy >= 0 else (slice(-dy, h), slice(0, h + dy))
-    xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
-    out[:, yd, xd] = image[:, ys, xs]
-    return out
-
-
-def scale(image: np.ndarray, factor: float, fill: float | np.ndarray) -> np.ndarray:
-    """Zoom a (C, H, W) image about its centre by ``factor`` (nearest pixel, ``fill`` outside)."""
-    c, h, w = image.shape
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
-    sy = np.round((yy - (h - 1) / 2) / factor + (h - 1) / 2).astype(int)
-    sx = np.round((xx - (w - 1) / 2) / factor + (w - 1) / 2).astype(int)
-    inside = (sy >= 0) & (sy < h) & (sx >= 0) & (sx < w)
-    out = np.empty_like(image, dtype=np.float64)
-    out[...] = np.asarray(fill, dtype=np.float64).reshape(-1, 1, 1) if np.ndim(fill) else fill
-    out[:, inside] = image[:, sy[inside], sx[inside]]
-    return out
-
-
-def background(image: np.ndarray) -> np.ndarray:
-    """The fill for uncovered pixels: the median colour of the image's border, per channel."""
-    border = np.concatenate([image[:, 0, :], image[:, -1, :], image[:, :, 0], image[:, :, -1]], axis=1)
-    return np.median(border, axis=1)
-
-
 # -- receptive fields -----------------------------------------------------------------------------
 def receptive_field(network: Network, layer: str, r: int, c: int) -> tuple[int, int, int, int]:
     """Input rows and columns (top, left, bottom, right; inclusive) that cell (r, c) of ``layer``'s
@@ -258,34 +227,6 @@ def receptive_chain(network, layer: str, r: int, c: int) -> list[Level]:
     if levels[-1].box != tuple(expected):
         raise AssertionError(f"chain ends at {levels[-1].box}, receptive_field gives {expected}")
     return levels
-
-
-# -- the learning step's table ---------------------------------------------------------------
-def change(step, name: str) -> np.ndarray:
-    """after - before of parameter ``name``: the step taken, equal to -lr * gradient."""
-    delta = np.asarray(step.after[name], dtype=np.float64) - np.asarray(step.before[name], dtype=np.float64)
-    if not np.allclose(delta, -step.lr * step.grads[name], rtol=1e-6, atol=1e-12 + 1e-9 * np.abs(step.before[name])):
-        raise AssertionError(f"{name}: after - before is not -lr * gradient")
-    return delta
-
-
-def top_gradients(gradient: np.ndarray, n: int) -> np.ndarray:
-    """Indices of the ``n`` entries of the 1-D ``gradient`` with the largest magnitude, largest first
-    (ties: lower index first)."""
-    g = np.abs(np.asarray(gradient, dtype=np.float64).ravel())
-    return np.argsort(-g, kind="stable")[: min(n, g.size)]
-
-
-def largest_gradient(step) -> float:
-    """The largest |gradient| over every parameter of the network."""
-    return float(max(np.abs(g).max(initial=0.0) for g in step.grads.values()))
-
-
-def runner_up(probabilities: np.ndarray, label: int) -> int:
-    """The most probable class other than ``label``."""
-    p = np.array(probabilities, dtype=np.float64)
-    p[label] = -np.inf
-    return int(np.argmax(p))
 
 
 # -- stride and padding on a small patch -------------------------------------------------------

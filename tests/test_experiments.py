@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import engine
-from engine.experiments import background, learning_step, receptive_field, scale, shift, top_patches
+from engine.experiments import learning_step, receptive_field, top_patches
 
 
 def _image(name, cls=None):
@@ -38,18 +38,6 @@ def test_bundled_models_carry_history_snapshots_and_lr_runs(models):
         assert [r["lr"] for r in sweep] == [net.meta["lr_search"]["grid"][i] for i in net.meta["lr_search"]["chosen"]]
         small, good, large = (r["final"] for r in sweep)
         assert good < small and good < large  # the good rate ends lowest
-
-
-def test_shift_and_scale():
-    img = np.arange(2 * 4 * 5, dtype=float).reshape(2, 4, 5)
-    s = shift(img, 1, -2, fill=np.array([-1.0, -2.0]))
-    np.testing.assert_array_equal(s[:, 1:, :3], img[:, :3, 2:])
-    assert (s[0, 0] == -1).all() and (s[1, :, 3:] == -2).all()
-    np.testing.assert_array_equal(shift(img, 0, 0, 0.0), img)
-    np.testing.assert_array_equal(scale(img, 1.0, 0.0), img)
-    big = scale(np.pad(np.ones((1, 2, 2)), ((0, 0), (3, 3), (3, 3))), 2.0, 0.0)
-    assert big.sum() > 4  # the square grew
-    np.testing.assert_array_equal(background(np.ones((3, 5, 5)) * [[[1]], [[2]], [[3]]]), [1, 2, 3])
 
 
 def _depends_on(net, layer, r, c, channel=0):
