@@ -59,7 +59,7 @@ class InvarianceScene(ChapterScene):
         )
         columns = []
         for k, (v, col) in enumerate(zip(versions, cols[1:])):
-            head = label(v.head, size=style.SMALL, colour=style.HIGHLIGHT if k else style.TEXT)
+            head = wrapped(v.head, col.width, size=style.SMALL, colour=style.HIGHLIGHT if k else style.TEXT)
             pic = PixelImage(v.picture, p.picture_scale, height=rows[1].height)
             conv = PixelImage(v.conv, p.conv_scale, height=rows[2].height)
             pool = PixelImage(v.pool, p.pool_scale, height=rows[3].height)

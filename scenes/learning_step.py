@@ -46,7 +46,7 @@ class LearningStepScene(ChapterScene):
         head = wrapped(p.network_line, self.lay.main.width, size=style.LABEL, colour=style.MUTED)
         self.lay.main.place(head, UP + LEFT)
         left, right = self.lay.split(1.1, 1, zone=self.lay.main.below(head, gap=0.3))
-        bars = self.bars(p.step.probabilities, p.prediction, 3.0)
+        bars = self.bars(p.step.probabilities, p.prediction, min(3.0, left.height - 1.4))
         left.place(bars, buff=0.15)  # room for the box round the true class
         k = p.label
         box = SurroundingRectangle(

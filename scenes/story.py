@@ -58,6 +58,8 @@ def load_story(
     path = Path(image) if image is not None else ex.image_path()
     x = ex.load_image(path)
     shipped = ex.label_of(path)
+    if shipped is not None and shipped.lower() not in (c.lower() for c in net.class_names):
+        shipped = None  # a model trained on a user's folder with other class names: the label is unknown
     assumed = label is None and shipped is None
     if label is None:
         label = shipped if shipped is not None else net.trace(x).predicted_class
