@@ -35,24 +35,26 @@ def workdir() -> Path:
 
 
 @functools.cache
-def folder_model(example: str) -> Path:
-    """A model trained on a small folder of a user's own images, as `convreel train` does."""
+def folder_model(example: str, classes: tuple[tuple[str, str], ...] | None = None) -> Path:
+    """A model trained on a small folder of a user's own images, as `convreel train` does:
+    ``classes`` are (folder name, what its images show), by default ``FOLDERS[example]``."""
     ex = engine.get_example(example)
     rng = np.random.default_rng(5)
-    root = workdir() / f"{example}-data"
-    for name, kind in FOLDERS[example]:
+    classes = classes or FOLDERS[example]
+    root = workdir() / f"{example}-data-{len(classes)}"
+    for name, kind in classes:
         (root / name).mkdir(parents=True)
         for i in range(12):
             if example == "tick-cross":
                 save_image(datasets.draw_tick_cross(kind, rng)[None], root / name / f"{i}.png", scale=10)
             else:
                 save_image(datasets.draw_face(kind, rng), root / name / f"{i}.png")
-    x, y, classes = datasets.image_folder(root, ex.load_image)
+    x, y, names = datasets.image_folder(root, ex.load_image)
     base = ex.build(np.random.default_rng(0))
-    layers = base.layers[:-1] + [Dense(base.layers[-1].in_features, len(classes), rng=np.random.default_rng(1))]
-    net = Network(layers, classes, base.input_scale, base.input_shape)
+    layers = base.layers[:-1] + [Dense(base.layers[-1].in_features, len(names), rng=np.random.default_rng(1))]
+    net = Network(layers, names, base.input_scale, base.input_shape)
     engine.train(net, x, y, epochs=4, batch_size=8, lr=ex.recipe["lr"], seed=0)
-    return net.save(workdir() / f"my-{example}.npz")
+    return net.save(workdir() / f"my-{example}-{len(names)}.npz")
 
 
 @functools.cache
