@@ -8,13 +8,13 @@ from manim import DOWN, LEFT, RIGHT, UP, Circle, Create, Group, GrowFromCenter, 
 from scenes import style
 from scenes.base import ChapterScene
 from scenes.i18n import N_, _
-from scenes.parts import Panel, QuickFade, fade_in, fade_out, label, wrapped
+from scenes.parts import Panel, QuickFade, cached_label, fade_in, fade_out, label, wrapped
 from scenes.parts.page import VectorPage
 from scenes.plans.dense import SPELLED, plan
 
 NEURON = 0.3  # radius of an output neuron
 PAGE_GAP = 0.25  # between a page's title and the page above it
-LINE = 0.4  # tallest line of a page
+LINE = 0.6  # tallest line of a page
 
 
 class DenseScene(ChapterScene):
@@ -106,26 +106,29 @@ class DenseScene(ChapterScene):
                 for t, page in zip(self.titles, (self.pages[0], self.weights[p.pred], self.products[p.pred]))
             ]
         ).arrange(DOWN, buff=PAGE_GAP, aligned_edge=LEFT)
-        pages_zone.place(column)
+        natural = column.height
+        pages_zone.place(column, UP)
+        fitted = column.height / natural  # below 1 where the zone is small
         for group in (self.weights, self.products):
             for page in group:
                 page.replace(group[p.pred])
         self.other_titles = {}
-        for k, name in enumerate(names):  # each suspect's titles, at the winner's titles' scale
+        for k, name in enumerate(names):  # each other suspect's titles, at the winner's titles' scale
+            if k == p.pred:
+                continue
             pair = []
             for old, text in (
                 (self.titles[1], _("× weights for {name}")),
                 (self.titles[2], _("= products for {name}")),
             ):
-                t = label(text.format(name=name))
-                t.scale(old.height / label(old.original_text).height)
+                t = label(text.format(name=name)).scale(fitted)
                 pair.append(pages_zone.fit(t).move_to(old).align_to(old, LEFT))
             self.other_titles[k] = tuple(pair)
 
         # the close-up: the strongest terms of the winner, then each suspect's sums
         self.rows = [self.term_row(t) for t in p.top]
         heads = VGroup(
-            *[label(t, colour=style.MUTED) for t in (_("no."), _("clue"), "×", _("weight"), "=", _("product"))]
+            *[cached_label(t, colour=style.MUTED) for t in (_("no."), _("clue"), "×", _("weight"), "=", _("product"))]
         )
         heads[2].set_opacity(0)  # no heads over the signs
         heads[4].set_opacity(0)
@@ -136,7 +139,7 @@ class DenseScene(ChapterScene):
         self.sums = {k: self.sum_box(k) for k in range(len(names))}
         natural = self.sums[p.pred].height
         self.sums[p.pred].next_to(table, DOWN, buff=0.3)
-        middle.place(VGroup(self.table_title, table, self.sums[p.pred]))
+        middle.place(VGroup(self.table_title, table, self.sums[p.pred]), UP)
         for k, box in self.sums.items():  # every suspect's box where the winner's is, at its scale
             if k != p.pred:
                 middle.fit(box.scale(self.sums[p.pred].height / natural)).move_to(self.sums[p.pred])
@@ -163,9 +166,11 @@ class DenseScene(ChapterScene):
         ).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
         self.heading = wrapped(_("one neuron per suspect"), right.width - 0.2, colour=style.MUTED)
         self.logits_note = wrapped(_("scores = logits"), right.width - 0.2, colour=style.HIGHLIGHT)
-        right.place(VGroup(self.heading, suspects, self.logits_note).arrange(DOWN, buff=0.35))
-        self.ring = Circle(NEURON + 0.1, stroke_color=style.HIGHLIGHT, stroke_width=4).move_to(self.neurons[p.pred])
-        self.winner_ring = Circle(NEURON + 0.1, stroke_color=style.WINNER, stroke_width=5).move_to(self.neurons[p.pred])
+        right.place(VGroup(self.heading, suspects, self.logits_note).arrange(DOWN, buff=0.35), UP)
+        winner = self.neurons[p.pred]
+        ring = winner.width / 2 * (NEURON + 0.1) / NEURON  # a little wider than the neuron, as fitted
+        self.ring = Circle(ring, stroke_color=style.HIGHLIGHT, stroke_width=4).move_to(winner)
+        self.winner_ring = Circle(ring, stroke_color=style.WINNER, stroke_width=5).move_to(winner)
         self.verdicts_told = []
 
     def term_row(self, t) -> VGroup:
@@ -174,9 +179,9 @@ class DenseScene(ChapterScene):
         return VGroup(
             label(t.place, colour=style.MUTED),
             label(t.evidence),
-            label("×", colour=style.MUTED),
+            cached_label("×", colour=style.MUTED),
             label(f"({t.weight})" if t.weight.startswith("-") else t.weight, colour=sign),
-            label("=", colour=style.MUTED),
+            cached_label("=", colour=style.MUTED),
             label(t.product, colour=style.HIGHLIGHT),
         )
 
@@ -190,7 +195,9 @@ class DenseScene(ChapterScene):
             (_("score of {name}").format(name=v.name), v.texts["score"], style.HIGHLIGHT),
         ]
         cells = [
-            m for name, value, colour in rows for m in (label(name, colour=style.MUTED), label(value, colour=colour))
+            m
+            for name, value, colour in rows
+            for m in (cached_label(name, colour=style.MUTED), label(value, colour=colour))
         ]
         grid = VGroup(*cells).arrange_in_grid(rows=len(rows), cols=2, buff=(0.4, 0.12), col_alignments="lr")
         return VGroup(Panel(grid), grid)

@@ -182,5 +182,5 @@ class MaxPoolingScene(ChapterScene):
             ),
             colour=style.HIGHLIGHT,
         )
-        note = wrapped(p.kept, min(summary.width, bottom.width - 0.6), colour=style.MUTED)
+        note = wrapped(p.kept, bottom.width - 0.6, colour=style.MUTED)
         self.summary = bottom.place(boxed(summary, note))

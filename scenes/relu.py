@@ -145,10 +145,10 @@ class ReluScene(ChapterScene):
         text = self.readouts[len(self.dots)]
         self.play(GrowFromCenter(frame), run_time=0.1 * seconds)
         travel = VGroup(cell, self.patch_in.number(d.row - r0, d.col - c0)).copy()
-        swap = fade_in(text) if self.readout is None else [Transform(self.readout, text)]
+        swap = fade_in(text) + (fade_out(self.readout) if self.readout is not None else [])
         self.play(Transform(travel, dot, remover=True), *swap, run_time=0.3 * seconds)
         self.add(dot)
-        self.readout = self.readout or text
+        self.readout = text
         self.play(
             dot.animate.move_to(self.axes.c2p(d.value, d.output)).set_fill(p.scale.hex(d.output)),
             run_time=0.3 * seconds,
