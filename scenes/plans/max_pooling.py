@@ -223,5 +223,5 @@ def plan(story) -> PoolPlan:
             c,
         ).format(n=c),
         shrink=shrink_sentence(h, w, ho, wo, float(before.max()), float(after.max())),
-        kept=_("each map keeps {part} of its numbers: the largest of each window").format(part=share(h, w, ho, wo)),
+        kept=_("each map keeps {part}: the largest number of each window").format(part=share(h, w, ho, wo)),
     )
