@@ -136,6 +136,8 @@ class ChapterScene(Scene):
                 )
             beat.duration = self.time - beat.start  # the caption stays up until the animation ends
         self._wait_until(beat.end)
+        if self.time < beat.end:  # frame rounding stopped short: the cue ends where the next beat starts
+            beat.duration = self.time - beat.start
         if self._burned is not None:
             self.remove(self._burned)
             self._burned = None

@@ -1,13 +1,16 @@
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
 
-from scenes import legacy_style as style
-from scenes.legacy_style import fmt
+from scenes.plans.colour import Diverging
+from scenes.plans.numbers import fmt, num
 from scenes.plans.terms import dense_terms
-from tests.scene_helpers import build, fill_rgb, on_screen
+from tests.scene_helpers import build, fill_rgb
+from tests.test_plan_relu import custom_image, folder_model
 
 EXAMPLES = ("tick-cross", "face")
+RATIOS = {"4:3": ((960, 720), "tick-cross"), "1:1": ((720, 720), "face"), "9:16": ((720, 1280), "face")}
+# A user's folder of four suspects: more than the chapter tells one by one.
+FOUR = (("anna", "Countess"), ("ben", "Captain"), ("cleo", "Professor"), ("dora", "Countess"))
 
 
 @pytest.fixture(scope="module")
@@ -17,103 +20,87 @@ def scenes(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def custom(tmp_path_factory):
-    """A hand-drawn cross, off centre: black strokes on white, as a user would draw it."""
-    tmp = tmp_path_factory.mktemp("custom")
-    img = Image.new("L", (120, 120), 255)
-    draw = ImageDraw.Draw(img)
-    draw.line((40, 10, 110, 80), fill=0, width=12)
-    draw.line((110, 10, 40, 80), fill=0, width=12)
-    path = tmp / "my-cross.png"
-    img.save(path)
-    return build("dense", "tick-cross", image=path, tmp_path=tmp)
+    """A hand-drawn tick in blue pen, classified by the bundled model."""
+    return build("dense", "tick-cross", image=custom_image("tick-cross"), tmp_path=tmp_path_factory.mktemp("custom"))
 
 
-def stroke_rgb(mob) -> np.ndarray:
-    return np.round(np.array(mob.get_stroke_color().to_rgb()) * 255).astype(int)
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """A photo-like portrait, and a model trained on a user's folder of four people."""
+    tmp = tmp_path_factory.mktemp("folder")
+    return build("dense", "face", image=custom_image("face"), model=folder_model("face", FOUR), tmp_path=tmp)
 
 
-def paren(text: str) -> str:
-    return f"({text})" if text.startswith("-") else text
+def dense(scene):
+    return scene.trace.steps_of("Dense")[-1]
 
 
-def check_wires_follow_the_weights(scene):
-    weights = scene.trace.steps_of("Dense")[-1].params["weight"]
-    cmap = style.Diverging.for_values(weights)
-    assert scene.wcmap == cmap
-    widths = []
-    for i in scene.column.shown:
-        for j in range(len(scene.trace.class_names)):
-            line = scene.lines[(i, j)]
-            w = weights[j, i]
-            np.testing.assert_array_equal(stroke_rgb(line), cmap.rgb(np.array(w)))
-            widths.append((line.get_stroke_width(), abs(w)))
-            np.testing.assert_allclose(line.get_start(), scene.column.neuron(i).get_right(), atol=1e-6)
-            np.testing.assert_allclose(line.get_end(), scene.outputs[j].get_left(), atol=1e-6)
-    widths = np.array(widths)
-    # width proportional to |weight|: one constant ratio, and the thickest wire is the largest |weight| shown
-    np.testing.assert_allclose(widths[:, 0], widths[:, 1] * scene.stroke_per_weight, rtol=1e-9, atol=1e-9)
-    assert np.argmax(widths[:, 0]) == np.argmax(widths[:, 1])
-    assert len(scene.lines) == len(scene.column.shown) * len(scene.trace.class_names)
-
-
-def check_column(scene):
+def check_pages(scene):
+    """The evidence, every suspect's weights and products, as pages of the trace's numbers."""
+    p, step = scene.plan, dense(scene)
     flat = scene.trace.flat
-    col = scene.column
-    np.testing.assert_array_equal(col.values, flat)
-    np.testing.assert_array_equal(scene.trace.steps_of("Dense")[-1].input, flat)
-    assert col.shown == sorted(col.shown) and col.shown[0] == 0 and col.shown[-1] == len(flat) - 1
-    assert set(scene.top) <= set(col.shown)
-    cmap = style.Diverging.for_values(flat)
-    for k, i in enumerate(col.shown):
-        assert col.numbers[k].original_text == fmt(flat[i])
-        assert col.indices[k].original_text == f"#{i}"
-        np.testing.assert_array_equal(fill_rgb(col.neurons[k]), cmap.rgb(np.array(flat[i])))
-    ys = [n.get_center()[1] for n in col.neurons]
-    assert all(a > b for a, b in zip(ys, ys[1:]))
-    # a gap in the indices is always marked by an ellipsis
-    gaps = sum(b != a + 1 for a, b in zip(col.shown, col.shown[1:])) + (col.shown[-1] != len(flat) - 1)
-    assert len(col.ellipses) == gaps
+    np.testing.assert_array_equal(step.input, flat)
+    np.testing.assert_array_equal(scene.pages[0].values, flat)
+    np.testing.assert_array_equal(scene.pages[0].rgb, Diverging.for_values(flat).rgb(flat))
+    weights = step.params["weight"]
+    assert p.weight_scale == Diverging.for_values(weights)
+    for k in range(len(scene.trace.class_names)):
+        np.testing.assert_array_equal(scene.weights[k].values, weights[k])
+        np.testing.assert_array_equal(scene.weights[k].rgb, p.weight_scale.rgb(weights[k]))
+        t = dense_terms(scene.trace, step.name, k)
+        np.testing.assert_array_equal(scene.products[k].values, t.products)
+        np.testing.assert_array_equal(scene.products[k].rgb, p.product_scale.rgb(t.products))
+    assert len(scene.pages[0].lines) == scene.trace.steps_of("Flatten")[0].input.shape[0]  # one line per map
 
 
 def check_multiply_add(scene):
     trace = scene.trace
     pred = trace.prediction
-    t = dense_terms(trace, trace.steps_of("Dense")[-1].name, pred)
-    n = len(t.products)
-    top = list(np.argsort(-np.abs(t.products), kind="stable")[: len(scene.top)])
-    assert scene.top == top
+    t = dense_terms(trace, dense(scene).name, pred)
+    top = list(np.argsort(-np.abs(t.products), kind="stable")[: len(scene.rows)])
+    assert [term.index for term in scene.plan.top] == top
     assert np.all(np.abs(t.products[top]).min() >= np.delete(np.abs(t.products), top))
-    for row, i in zip(scene.term_rows, top):
-        assert row["index"].original_text == f"#{i}"
-        assert row["x"].original_text == fmt(t.inputs[i]) == fmt(trace.flat[i])
-        assert row["w"].original_text == paren(fmt(t.weights[i]))
-        assert row["p"].original_text == fmt(t.products[i])
-    assert scene.more.original_text == f"+ {n - len(top)} more terms"
-    assert scene.sum_text.original_text == fmt(t.total)
-    assert scene.bias_text.original_text == paren(fmt(t.bias))
-    assert scene.logit_text.original_text == fmt(t.output) == fmt(trace.logits[pred])
+    for row, i in zip(scene.rows, top):
+        place, x, _times, w, _eq, prod = (m.original_text for m in row)
+        assert place == str(i + 1)  # places count from 1, as in the flatten chapter
+        assert x == fmt(t.inputs[i]) == fmt(trace.flat[i])
+        w_text = scene.plan.top[top.index(i)].weight
+        assert w == (f"({w_text})" if w_text.startswith("-") else w_text)
+        assert prod == num(t.products[i], 3)
+    # the terms are framed on the evidence, the winner's weights and its products
+    pages = (scene.pages[0], scene.weights[pred], scene.products[pred])
+    assert len(scene.marks) == 3 * len(top)
+    for n, mark in enumerate(scene.marks):
+        i, page = top[n // 3], pages[n % 3]
+        np.testing.assert_allclose(mark.get_center(), page.point(i), atol=1e-6)
+
+
+def check_sums(scene):
+    p = scene.plan
+    for k, box in scene.sums.items():
+        v = p.verdicts[k]
+        texts = [m.original_text for m in box[1]]
+        assert texts[1::2] == [v.texts["for"], v.texts["against"], v.texts["bias"], v.texts["score"]]
+        assert texts[-2] == f"score of {p.names[k]}"
+        assert v.support + v.against + v.terms.bias == pytest.approx(scene.trace.logits[k])
 
 
 def check_logits(scene):
     trace = scene.trace
-    cmap = style.Diverging.for_values(trace.logits)
+    cmap = Diverging.for_values(trace.logits)
     for j, z in enumerate(trace.logits):
-        assert scene.score_labels[j].original_text == fmt(z)
-        np.testing.assert_array_equal(fill_rgb(scene.outputs[j]), cmap.rgb(np.array(z)))
+        assert scene.scores[j].original_text == fmt(z)
+        np.testing.assert_array_equal(fill_rgb(scene.neurons[j]), cmap.rgb(np.array(z)))
         assert scene.names[j].original_text == trace.class_names[j]
         # each score sits by its own neuron
-        assert abs(scene.score_labels[j].get_center()[1] - scene.outputs[j].get_center()[1]) < 0.5
-    np.testing.assert_allclose(scene.winner_ring.get_center(), scene.outputs[trace.prediction].get_center())
+        assert abs(scene.scores[j].get_center()[1] - scene.neurons[j].get_center()[1]) < 0.5
+    np.testing.assert_allclose(scene.winner_ring.get_center(), scene.neurons[trace.prediction].get_center())
+    assert scene.plan.verdict in [t for _, _, t in scene.captions]
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_wires_follow_the_weights(scenes, example):
-    check_wires_follow_the_weights(scenes[example])
-
-
-@pytest.mark.parametrize("example", EXAMPLES)
-def test_column_is_the_flat_vector(scenes, example):
-    check_column(scenes[example])
+def test_pages_are_the_evidence_weights_and_products(scenes, example):
+    check_pages(scenes[example])
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
@@ -122,25 +109,50 @@ def test_multiply_add_is_dense_terms(scenes, example):
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
+def test_every_suspects_sums(scenes, example):
+    check_sums(scenes[example])
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
 def test_logits_by_their_neurons(scenes, example):
     check_logits(scenes[example])
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_nothing_off_screen_steps_and_captions(scenes, example):
+def test_sections_beats_and_captions(scenes, example):
     scene = scenes[example]
-    assert not on_screen(scene)
-    assert [name for name, _ in scene.steps] == ["title", "evidence", "wires", "weigh", "scores"]
+    assert [name for name, _ in scene.sections] == ["title", "evidence", "weights", "weigh", "scores"]
+    assert all(b.id.startswith("dense.") for b in scene.beats)
     caps = scene.captions
     assert all(end <= nxt + 1e-9 for (_, end, _), (nxt, _, _) in zip(caps, caps[1:]))
     assert 20 <= scene.time <= 90
-    assert any("jury" in text for _, _, text in caps)
+    texts = [t for _, _, t in caps]
+    assert any("jury" in t for t in texts)
+    assert all(v.sentence in texts for v in scene.plan.verdicts)  # every suspect's sum is told
+    assert not any("#" in t or "map 0" in t for t in texts)
 
 
 def test_custom_image(custom):
     assert custom.story.custom_image
-    check_wires_follow_the_weights(custom)
-    check_column(custom)
+    check_pages(custom)
     check_multiply_add(custom)
+    check_sums(custom)
     check_logits(custom)
-    assert not on_screen(custom)
+
+
+def test_users_model_with_four_suspects(folder):
+    p = folder.plan
+    assert folder.story.network.class_names == ("anna", "ben", "cleo", "dora")
+    check_pages(folder)
+    check_multiply_add(folder)
+    check_sums(folder)
+    check_logits(folder)
+    texts = [t for _, _, t in folder.captions]
+    assert p.others in texts  # the fourth suspect's score comes with the rest, not one by one
+    assert p.verdicts[p.order[-1]].texts["score"] in p.others
+
+
+@pytest.mark.parametrize("ratio", RATIOS)
+def test_every_aspect_ratio_keeps_the_layout_rules(ratio, tmp_path):
+    resolution, example = RATIOS[ratio]
+    build("dense", example, tmp_path=tmp_path, resolution=resolution)  # checks run at every play

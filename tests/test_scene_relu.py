@@ -1,13 +1,13 @@
 import numpy as np
 import pytest
-from PIL import Image, ImageChops, ImageOps
 
-import engine
-from scenes.legacy_style import Diverging, fmt
+from scenes.parts import Grid
 from scenes.plans.terms import switched_off
-from tests.scene_helpers import build, fill_rgb, on_screen
+from tests.scene_helpers import build, fill_rgb
+from tests.test_plan_relu import custom_image, folder_model
 
 EXAMPLES = ("tick-cross", "face")
+RATIOS = {"4:3": ((960, 720), "face"), "1:1": ((720, 720), "tick-cross"), "9:16": ((720, 1280), "face")}
 
 
 @pytest.fixture(scope="module")
@@ -17,95 +17,113 @@ def scenes(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def custom(tmp_path_factory):
-    """The shipped face, shifted and colour-inverted: an image the network never saw."""
-    tmp = tmp_path_factory.mktemp("custom")
-    img = Image.open(engine.get_example("face").image_path()).convert("RGB")
-    path = tmp / "odd.png"
-    ImageOps.invert(ImageChops.offset(img, img.width // 7, -img.height // 9)).save(path)
-    return build("relu", "face", image=path, tmp_path=tmp)
+    """A photo-like portrait the network never saw."""
+    return build("relu", "face", image=custom_image("face"), tmp_path=tmp_path_factory.mktemp("custom"))
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """A user's tick, and a model trained on the user's own folder."""
+    tmp = tmp_path_factory.mktemp("folder")
+    return build("relu", "tick-cross", image=custom_image("tick-cross"), model=folder_model("tick-cross"), tmp_path=tmp)
 
 
 def relu(scene):
     return scene.trace.step("relu1")
 
 
-def test_colour_scale_covers_the_maps(scenes):
-    for scene in scenes.values():
-        assert scene.cmap.vmax == pytest.approx(np.abs(relu(scene).input).max())
+def shown_ids(scene) -> set[int]:
+    return {id(m) for top in scene.mobjects for m in top.get_family()}
 
 
-def test_tick_cross_grids_are_conv1_maps_then_relu_output(scenes):
-    scene = scenes["tick-cross"]
-    x, y = relu(scene).input, relu(scene).output
+def check_maps(scene):
+    """The maps drawn before, flagged and after ReLU are the trace's, in the plan's colours."""
+    p, x, y = scene.plan, relu(scene).input, relu(scene).output
     mask = switched_off(scene.trace, "relu1")
-    assert mask.any() and (~mask).any()
-    for f, (gin, gout) in enumerate(zip(scene.inputs, scene.outputs)):
-        np.testing.assert_array_equal(gin.values, x[f])
-        np.testing.assert_array_equal(gout.values, y[f])
-        for (r, c), v in np.ndenumerate(x[f]):
-            assert gin.number(r, c).original_text == fmt(v, 1)
-            if mask[f, r, c]:  # switched off: exactly 0, drawn in the colour of 0
-                assert gout.number(r, c).original_text == "0"
-                np.testing.assert_array_equal(fill_rgb(gout.cell(r, c)), scene.cmap.rgb(np.array(0.0)))
-            else:  # kept: the very same number and colour as before
-                assert gout.number(r, c).original_text == fmt(v, 1)
-                np.testing.assert_array_equal(fill_rgb(gout.cell(r, c)), scene.cmap.rgb(np.array(v)))
-    # the final frame shows the output grids, not the inputs
-    shown = {id(m) for top in scene.mobjects for m in top.get_family()}
-    assert all(id(g) in shown for g in scene.outputs)
-    assert not any(id(g) in shown for g in scene.inputs)
-
-
-def test_face_maps_and_zoomed_patch(scenes):
-    scene = scenes["face"]
-    x, y = relu(scene).input, relu(scene).output
-    mask = switched_off(scene.trace, "relu1")
-    for f, (a, b) in enumerate(zip(scene.inputs, scene.outputs)):
+    assert p.scale.vmax == pytest.approx(np.abs(x).max())
+    for f, (a, flag, b) in enumerate(zip(scene.inputs, scene.flagged, scene.outputs)):
         np.testing.assert_array_equal(a.values, x[f])
-        np.testing.assert_array_equal(a.rgb, scene.cmap.rgb(x[f]))
-        np.testing.assert_array_equal(b.rgb, scene.cmap.rgb(y[f]))
-        np.testing.assert_array_equal(b.rgb[mask[f]].reshape(-1, 3), scene.cmap.rgb(np.zeros(mask[f].sum())))
-    f, r0, c0 = scene.patch
-    h, w = scene.patch_in.shape
-    np.testing.assert_array_equal(scene.patch_in.values, x[f, r0 : r0 + h, c0 : c0 + w])
-    pmask = mask[f, r0 : r0 + h, c0 : c0 + w]
-    assert pmask.any() and (~pmask).any(), "the zoom should show both signs"
-    for (r, c), v in np.ndenumerate(scene.patch_out.values):
-        assert v == y[f, r0 + r, c0 + c]
-        expected = "0" if pmask[r, c] else fmt(x[f, r0 + r, c0 + c])
-        assert scene.patch_out.number(r, c).original_text == expected
-        np.testing.assert_array_equal(fill_rgb(scene.patch_out.cell(r, c)), scene.cmap.rgb(np.array(v)))
+        np.testing.assert_array_equal(b.values, y[f])
+        np.testing.assert_array_equal(a.rgb, p.scale.rgb(x[f]))
+        np.testing.assert_array_equal(flag.rgb, p.flagged.rgb(x[f]))
+        np.testing.assert_array_equal(b.rgb, p.scale.rgb(y[f]))
+        # switched off: drawn in the colour of 0
+        np.testing.assert_array_equal(b.rgb[mask[f]].reshape(-1, 3), p.scale.rgb(np.zeros(mask[f].sum())))
+        if isinstance(b, Grid):  # small maps: every cell as drawn
+            for (r, c), v in np.ndenumerate(y[f]):
+                np.testing.assert_array_equal(fill_rgb(b.cell(r, c)), p.scale.rgb(np.array(v)))
+    # the final frame shows the maps after ReLU, not before
+    shown = shown_ids(scene)
+    assert all(id(b) in shown for b in scene.outputs) and id(scene.patch_out) in shown
+    assert not any(id(a) in shown for a in scene.inputs) and id(scene.patch_in) not in shown
+
+
+def check_patch(scene):
+    p, x, y = scene.plan, relu(scene).input, relu(scene).output
+    f, r0, c0, n = p.patch
+    mask = switched_off(scene.trace, "relu1")[f, r0 : r0 + n, c0 : c0 + n]
+    np.testing.assert_array_equal(scene.patch_in.values, x[f, r0 : r0 + n, c0 : c0 + n])
+    np.testing.assert_array_equal(scene.patch_out.values, y[f, r0 : r0 + n, c0 : c0 + n])
+    if (x[f] < 0).any() and (x[f] > 0).any():
+        assert mask.any() and (~mask).any(), "the zoom should show both signs"
+    for (r, c), v in np.ndenumerate(scene.patch_in.values):
+        out = y[f, r0 + r, c0 + c]
+        assert scene.patch_in.number(r, c).original_text == p.text(v)
+        # switched off: exactly 0; kept: the very same number and colour as before
+        assert scene.patch_out.number(r, c).original_text == ("0" if mask[r, c] else p.text(v))
+        np.testing.assert_array_equal(fill_rgb(scene.patch_in.cell(r, c)), p.scale.rgb(np.array(v)))
+        np.testing.assert_array_equal(fill_rgb(scene.patch_out.cell(r, c)), p.scale.rgb(np.array(out)))
+    assert scene.patch_title.original_text == f"{p.names[f]}: {n} × {n} patch"
+
+
+def check_dots(scene):
+    p, x, y = scene.plan, relu(scene).input, relu(scene).output
+    assert len(scene.dots) == len(p.dots) >= 3
+    signs = set()
+    for (dot, d), text in zip(scene.dots, scene.readouts):
+        v, out = x[d.map, d.row, d.col], y[d.map, d.row, d.col]
+        signs.add(np.sign(v))
+        np.testing.assert_allclose(dot.get_center(), scene.axes.c2p(v, out), atol=1e-6)
+        np.testing.assert_array_equal(fill_rgb(dot), p.scale.rgb(np.array(out)))
+        assert text.original_text == f"max(0, {p.text(v)}) = {p.text(out)}"
+        assert out == (0.0 if v < 0 else v)
+    assert signs >= {-1.0, 1.0}
+    assert max(abs(x[d.map, d.row, d.col]) for _, d in scene.dots) <= p.lim  # the graph holds every dot
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_maps_are_conv1_maps_then_relu_output(scenes, example):
+    check_maps(scenes[example])
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_zoomed_patch_before_and_after(scenes, example):
+    check_patch(scenes[example])
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_dots_on_the_graph_are_trace_values(scenes, example):
-    scene = scenes[example]
-    x, y = relu(scene).input, relu(scene).output
-    digits = 2 if scene.big else 1
-    assert len(scene.dots) >= 3
-    signs = set()
-    for (dot, (f, r, c)), text in zip(scene.dots, scene.readouts):
-        v, out = x[f, r, c], y[f, r, c]
-        signs.add(np.sign(v))
-        np.testing.assert_allclose(dot.get_center(), scene.axes.c2p(v, out), atol=1e-6)
-        np.testing.assert_array_equal(fill_rgb(dot), scene.cmap.rgb(np.array(out)))
-        assert text.original_text == f"max(0, {fmt(v, digits)}) = {fmt(out, digits)}"
-        assert out == (0.0 if v < 0 else v)
-        assert fmt(v, digits) != "0", "a dot that reads 0 shows nothing"
-    assert signs >= {-1.0, 1.0}
-    # the graph's range holds every dot
-    assert max(abs(x[p]) for _, p in scene.dots) <= scene.lim
+    check_dots(scenes[example])
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_layout_steps_and_captions(scenes, example):
+def test_sections_beats_and_captions(scenes, example):
     scene = scenes[example]
-    assert not on_screen(scene)
-    names = [name for name, _ in scene.steps]
-    assert names[0] == "title" and {"maps", "graph", "switch"} <= set(names)
+    names = [name for name, _ in scene.sections]
+    assert names == ["title", "maps", "zoom", "graph", "switch", "switch-off"]
+    assert all(b.id.startswith("relu.") for b in scene.beats)
     for (_, end, _), (start, _, _) in zip(scene.captions, scene.captions[1:]):
         assert end <= start + 1e-6, "captions overlap"
+    texts = [t for _, _, t in scene.captions]
+    assert scene.plan.switch in texts and all(d.sentence in texts for d in scene.plan.dots)
     assert 20 <= scene.time <= 90
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_maps_are_named_from_one(scenes, example):
+    scene = scenes[example]
+    assert [n.original_text for n in scene.tiles.names] == [f"map {k + 1}" for k in range(len(scene.inputs))]
+    assert not any("map 0" in t for _, _, t in scene.captions)
 
 
 def test_face_mentions_relu2(scenes):
@@ -115,12 +133,20 @@ def test_face_mentions_relu2(scenes):
 
 
 def test_custom_image(custom):
-    scene = custom
-    assert scene.story.custom_image
-    y = relu(scene).output
-    for f, b in enumerate(scene.outputs):
-        np.testing.assert_array_equal(b.rgb, scene.cmap.rgb(y[f]))
-    for dot, (f, r, c) in scene.dots:
-        np.testing.assert_allclose(dot.get_center(), scene.axes.c2p(relu(scene).input[f, r, c], y[f, r, c]), atol=1e-6)
-    assert not on_screen(scene)
-    assert isinstance(scene.cmap, Diverging)
+    assert custom.story.custom_image
+    check_maps(custom)
+    check_patch(custom)
+    check_dots(custom)
+
+
+def test_users_folder_model(folder):
+    assert folder.story.network.class_names == ("no", "yes")
+    check_maps(folder)
+    check_patch(folder)
+    check_dots(folder)
+
+
+@pytest.mark.parametrize("ratio", RATIOS)
+def test_every_aspect_ratio_keeps_the_layout_rules(ratio, tmp_path):
+    resolution, example = RATIOS[ratio]
+    build("relu", example, tmp_path=tmp_path, resolution=resolution)  # checks run at every play
