@@ -14,7 +14,7 @@ APT_PACKAGES := build-essential pkg-config fonts-dejavu-core python3-dev python3
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended dvisvgm \
 	chromium chromium-driver
 
-.PHONY: setup system demo test lint clean
+.PHONY: setup system demo test lint clean assets wheel
 
 setup: system $(STAMP)
 
@@ -28,7 +28,7 @@ system:
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-$(STAMP): pyproject.toml | system
+$(STAMP): pyproject.toml setup.py | system
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@# PyTorch is an optional reference for tests and benchmarks: installed only from a local
@@ -50,5 +50,17 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Retrain both bundled models and redraw their example images in assets/ (deterministic: the files
+# come out byte-for-byte the same unless a recipe changed). `convreel train` itself writes
+# ./EXAMPLE.npz in the current folder and never touches the bundled copies.
+assets: setup
+	$(BIN)/python -c 'from convreel.predict import train; [print(*train(e)) for e in ("tick-cross", "face")]'
+	-@git status --short -- assets
+
+# The wheel (with the bundled models and images) in dist/, for `pipx install` or `pip install`.
+wheel: setup
+	$(BIN)/python -m pip wheel -q --no-deps . -w dist
+	@ls dist/*.whl
+
 clean:
-	rm -rf $(VENV) renders media *.egg-info
+	rm -rf $(VENV) renders media *.egg-info build dist

@@ -17,7 +17,7 @@ from PIL import Image
 
 import engine
 from convreel import cache, classpage, render
-from convreel.render import ClipResult, Event, Job, Settings, clip_key, clip_spec, make_job, sha256_file
+from convreel.render import ClipResult, Event, Job, Settings, clip_key, clip_spec, make_job
 from scenes.registry import chapters_for
 
 # File names Pillow can open; other files in the folder (notes, a labels.csv) are not images.
@@ -75,13 +75,16 @@ def read_labels(path: Path) -> dict[str, str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: not a readable CSV file ({exc.__class__.__name__})") from None
     labels: dict[str, str] = {}
+    first = True
     for n, row in enumerate(csv.reader(text.splitlines()), 1):
         cells = [c.strip() for c in row]
         if not any(cells) or cells[0].startswith("#"):
             continue
         if len(cells) != 2 or not all(cells):
             raise ValueError(f"{path}, line {n}: expected IMAGE,LABEL")
-        if n == 1 and [c.lower() for c in cells] in (["image", "label"], ["file", "label"]):
+        is_header = first and [c.lower() for c in cells] in (["image", "label"], ["file", "label"])
+        first = False
+        if is_header:
             continue
         if cells[0] in labels:
             raise ValueError(f"{path}, line {n}: {cells[0]} is labelled twice")
@@ -144,7 +147,8 @@ def plan(
             job = make_job(chapters, example, path, label_of.get(path), model, settings, output / folders[path])
             trace = net.trace(ex.load_image(path))
         except (engine.ImageError, engine.ModelError, ValueError) as exc:
-            problems[path.name] = str(exc).splitlines()[0]
+            message = str(exc).splitlines()[0]  # image errors name the file; a bad label does not
+            problems[path.name] = message if message.startswith(str(path)) else f"{path}: {message}"
             continue
         p = float(trace.probabilities[trace.class_names.index(trace.predicted_class)])
         students.append(Student(path.name, path, folders[path], job, trace.predicted_class, p, job.label))
@@ -162,12 +166,12 @@ def run(
     as its clips are in, then write the class index. Events as ``render.run``'s, with tasks
     ``(image name, chapter)``, plus ("published", image name, {"outcome": Outcome})."""
     notify = on_event or (lambda *_: None)
-    model_sha = sha256_file(batch.students[0].job.model) if batch.students else ""
+    model_sha = cache.sha256_file(batch.students[0].job.model) if batch.students else ""
     root = cache.root()
     entries: dict[tuple[str, str], Path] = {}
     image_sha: dict[str, str] = {}
     for s in batch.students:
-        image_sha[s.name] = sha256_file(s.job.image)
+        image_sha[s.name] = cache.sha256_file(s.job.image)
         for c in s.job.chapters:
             entries[(s.name, c)] = root / clip_key(s.job, c, model_sha, image_sha[s.name])
     by_name = {s.name: s for s in batch.students}

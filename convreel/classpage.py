@@ -40,6 +40,16 @@ section li { color: #ff8a7a; margin: 0.3rem 0; overflow-wrap: anywhere; }
 """
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _percent(p: float) -> str:
+    """A probability a student can read: "97.3%", and never "100.0%" for a value below 1."""
+    text = f"{p:.1%}"
+    return ">99.9%" if text == "100.0%" and p < 1 else text
+
+
 def _poster(out: Outcome) -> str | None:
     results = sorted(out.results, key=lambda r: r.chapter != POSTER_CHAPTER)
     return f"{out.student.folder}/{results[0].files['poster']}" if results else None
@@ -58,8 +68,9 @@ def _card(out: Outcome) -> str:
     return (
         f'<article data-image="{e(s.name)}" data-prediction="{e(s.prediction)}">'
         f'<a href="{e(s.folder)}/index.html">{img}<div><h2>{e(Path(s.name).stem)}</h2>'
-        f'<p><span class="prediction">{e(s.prediction)}</span> ({s.probability:.0%}){verdict}</p>'
-        f'<p class="meta">{len(out.results)} clips · {duration / 60:.1f} min · {e(s.name)}</p>{note}</div></a>'
+        f'<p><span class="prediction">{e(s.prediction)}</span> ({e(_percent(s.probability))}){verdict}</p>'
+        f'<p class="meta">{_plural(len(out.results), "clip")} · {duration / 60:.1f} min · {e(s.name)}</p>'
+        f"{note}</div></a>"
         "</article>"
     )
 
@@ -98,7 +109,8 @@ def render_html(batch: Batch, outcomes: dict[str, Outcome]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
         f"<title>ConvReel: {e(batch.images.resolve().name)}</title><style>{_CSS}</style></head><body>"
         f"<header><h1>Explainers: {e(batch.images.resolve().name)}</h1>"
-        f"<p>{count} explainers · example: {e(batch.example)} · {len(batch.chapters)} chapters each</p></header>"
+        f"<p>{_plural(count, 'explainer')} · example: {e(batch.example)}"
+        f" · {_plural(len(batch.chapters), 'chapter')} each</p></header>"
         f"<main>\n{cards}\n</main>{failed}"
         f'<script type="application/json" id="batch">{embedded}</script></body></html>\n'
     )

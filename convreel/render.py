@@ -14,7 +14,7 @@ import json
 import multiprocessing
 import os
 import shutil
-import time
+import signal
 from collections.abc import Callable, Hashable
 from dataclasses import asdict, dataclass, field
 from multiprocessing import connection
@@ -72,9 +72,6 @@ class ClipResult:
     cached: bool
     meta: dict
     files: dict[str, str] = field(default_factory=dict)  # role -> file name in the output folder
-
-
-sha256_file = cache.sha256_file
 
 
 def clip_key(job: Job, chapter: str, model_sha: str, image_sha: str) -> str:
@@ -158,13 +155,17 @@ def clip_spec(job: Job, chapter: str, entry: Path) -> dict:
 
 
 def _worker(spec: dict, conn) -> None:
-    """Process entry point: render one clip and report ("done", meta) or ("failed", message)."""
+    """Process entry point: render one clip and report ("done", meta) or ("failed", message).
+
+    Ctrl-C reaches every process of the terminal's group; a worker ignores it and the parent
+    stops it (``_stop``), so the interrupt never lands half-way through some library's cleanup
+    code in a worker and prints a stray traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         from convreel.clip import render_clip
 
         conn.send(("done", render_clip(spec)))
-    except KeyboardInterrupt:
-        pass
     except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
         conn.send(("failed", f"{exc.__class__.__name__}: {exc}".splitlines()[0]))
     finally:
@@ -207,7 +208,7 @@ def check_rendered(meta: dict | None, problem: str | None, chapter: str) -> str 
 def run(job: Job, jobs: int | None = None, force: bool = False, on_event: Event | None = None) -> list[ClipResult]:
     """Render ``job``: reuse cached clips, render the rest in ``jobs`` processes, publish outputs."""
     notify = on_event or (lambda *_: None)
-    model_sha, image_sha = sha256_file(job.model), sha256_file(job.image)
+    model_sha, image_sha = cache.sha256_file(job.model), cache.sha256_file(job.image)
     root = cache.root()
     entries = {c: root / clip_key(job, c, model_sha, image_sha) for c in job.chapters}
     todo = lookup(entries, force, notify)
@@ -273,18 +274,15 @@ def render_local(tasks: dict[Hashable, dict], jobs: int | None, notify: Event) -
     return failures
 
 
-def _stop(procs: list, root: Path, grace: float = 10.0) -> None:
-    """Stop the workers of an interrupted render and remove their unfinished work folders.
-
-    Ctrl-C reaches the workers too and they clean up after themselves; give them ``grace``
-    seconds, then terminate what is left.
-    """
-    deadline = time.monotonic() + grace
+def _stop(procs: list, root: Path) -> None:
+    """Stop the workers of an interrupted render and remove their unfinished work folders."""
     for proc in procs:
-        proc.join(max(0.0, deadline - time.monotonic()))
+        proc.terminate()
+    for proc in procs:
+        proc.join(10)
         if proc.is_alive():
-            proc.terminate()
-            proc.join(5)
+            proc.kill()
+            proc.join()
     for work in root.glob(f".work-{os.getpid()}-*"):
         shutil.rmtree(work, ignore_errors=True)
 

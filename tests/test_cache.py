@@ -141,3 +141,8 @@ def test_cache_command_reports_bounds_and_clears(monkeypatch, tmp_path):
     result = run(main, ["cache", "--clear"])
     assert result.exit_code == 0 and "removed 2 cached clips" in result.output
     assert cache.entries(tmp_path) == []
+
+
+def test_cache_help():
+    result = CliRunner().invoke(main, ["cache", "--help"])
+    assert result.exit_code == 0 and "--max-size" in result.output and "--clear" in result.output
