@@ -146,3 +146,16 @@ def test_cache_command_reports_bounds_and_clears(monkeypatch, tmp_path):
 def test_cache_help():
     result = CliRunner().invoke(main, ["cache", "--help"])
     assert result.exit_code == 0 and "--max-size" in result.output and "--clear" in result.output
+
+
+def test_a_clip_built_by_other_code_is_refused():
+    from convreel.render import check_rendered
+    from convreel.sources import chapter_build
+
+    built = chapter_build("pixels")
+    assert check_rendered({"input": dict(built)}, None, "pixels") is None
+    other = {"input": {**built, "source": "0" * 64}}
+    assert "rendered by different code" in check_rendered(other, None, "pixels")
+    older = {"input": {**built, "manim": "0.18.0"}}
+    assert "rendered by different code" in check_rendered(older, None, "pixels")
+    assert "failed verification (clip.mp4 is missing)" in check_rendered(None, "clip.mp4 is missing", "pixels")
