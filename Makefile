@@ -50,9 +50,9 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Retrain both bundled models and redraw their example images in assets/ (deterministic: the files
-# come out byte-for-byte the same unless a recipe changed). `convreel train` itself writes
-# ./EXAMPLE.npz in the current folder and never touches the bundled copies.
+# Retrain both bundled models and redraw their example images in assets/ (seeded: the same files
+# unless a recipe changed, up to floating-point rounding in the weights), then show what changed.
+# `convreel train` itself writes ./EXAMPLE.npz in the current folder, never the bundled copies.
 assets: setup
 	$(BIN)/python -c 'from convreel.predict import train; [print(*train(e)) for e in ("tick-cross", "face")]'
 	-@git status --short -- assets

@@ -194,7 +194,8 @@ def test_real_tree_edit_in_a_copy(tmp_path):
 
     before = keys()
     closures = {c.id: set(sources.input_files(sources.chapter_modules(c.id), tmp_path)) for c in CHAPTERS}
-    for edited in [*(f"scenes/{c.module}.py" for c in CHAPTERS), "engine/__init__.py"]:
+    own = {c.id: sources.module_file(c.import_path, tmp_path).relative_to(tmp_path).as_posix() for c in CHAPTERS}
+    for edited in [*own.values(), "engine/__init__.py"]:
         path = tmp_path / edited
         original = path.read_bytes()
         path.write_bytes(original + b"\n# edited\n")
@@ -203,4 +204,4 @@ def test_real_tree_edit_in_a_copy(tmp_path):
         for c in CHAPTERS:
             assert (after[c.id] != before[c.id]) == (edited in closures[c.id]), (edited, c.id)
     assert all("engine/__init__.py" in files for files in closures.values())
-    assert all(f"scenes/{c.module}.py" in closures[c.id] for c in CHAPTERS)
+    assert all(own[c.id] in closures[c.id] for c in CHAPTERS)
