@@ -36,7 +36,8 @@ def _cache_line(progress: Progress, kind: str, name: str, info: dict) -> bool:
     elif kind == "pruned":
         progress.console.print(
             f"  [dim]cache: removed {info['entries']} least recently used clips ({human(info['bytes'])})"
-            " to stay within its size bound (see `convreel cache`)[/dim]"
+            " to stay within its size bound (see `convreel cache`)[/dim]",
+            soft_wrap=True,
         )
     else:
         return False

@@ -15,7 +15,9 @@ import multiprocessing
 import os
 import shutil
 import signal
+import threading
 from collections.abc import Callable, Hashable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from multiprocessing import connection
 from pathlib import Path
@@ -230,6 +232,25 @@ def prune(notify: Event) -> None:
         notify("pruned", None, {"entries": len(removed), "bytes": sum(e.bytes for e in removed)})
 
 
+@contextmanager
+def _ctrl_c_as_flag():
+    """While workers run, Ctrl-C sets a flag that the render loop turns into KeyboardInterrupt.
+
+    Python raises KeyboardInterrupt wherever the main thread happens to be, which can be inside a
+    garbage-collector callback that swallows it (printing "Exception ignored"); a handler that only
+    sets a flag cannot be lost. Outside the main thread signals cannot be handled: nothing changes.
+    """
+    hit = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield hit
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: hit.set())
+    try:
+        yield hit
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def render_local(tasks: dict[Hashable, dict], jobs: int | None, notify: Event) -> dict[Hashable, str]:
     """Render every task's spec with at most ``jobs`` worker processes (default: the number of
     cores), one clip per process; return the failed tasks with a one-line reason each."""
@@ -238,39 +259,42 @@ def render_local(tasks: dict[Hashable, dict], jobs: int | None, notify: Event) -
     pending = list(tasks)
     running: dict[Hashable, tuple] = {}  # task -> (process, connection)
     failures: dict[Hashable, str] = {}
-    try:
-        while pending or running:
-            while pending and len(running) < jobs:
-                task = pending.pop(0)
-                receive, send = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_worker, args=(tasks[task], send), daemon=True)
-                proc.start()
-                send.close()
-                running[task] = (proc, receive)
-                notify("queued", task, {})
-            connection.wait([p.sentinel for p, _ in running.values()], timeout=1.0)
-            for task, (proc, receive) in list(running.items()):
-                if proc.is_alive():
-                    continue
-                proc.join()
-                del running[task]
-                kind, info = (
-                    receive.recv() if receive.poll() else ("failed", f"worker exited with code {proc.exitcode}")
-                )
-                receive.close()
-                if kind == "done":
-                    spec = tasks[task]
-                    meta, problem = cache.verify(Path(spec["entry"]))
-                    info = check_rendered(meta, problem, spec["chapter"])
-                    if info is None:
-                        notify("done", task, meta)
+    with _ctrl_c_as_flag() as interrupted:
+        try:
+            while pending or running:
+                while pending and len(running) < jobs and not interrupted.is_set():
+                    task = pending.pop(0)
+                    receive, send = ctx.Pipe(duplex=False)
+                    proc = ctx.Process(target=_worker, args=(tasks[task], send), daemon=True)
+                    proc.start()
+                    send.close()
+                    running[task] = (proc, receive)
+                    notify("queued", task, {})
+                connection.wait([p.sentinel for p, _ in running.values()], timeout=0.5)
+                if interrupted.is_set():
+                    raise KeyboardInterrupt
+                for task, (proc, receive) in list(running.items()):
+                    if proc.is_alive():
                         continue
-                    cache.discard(Path(spec["entry"]))
-                failures[task] = info
-                notify("failed", task, {"error": info})
-    except BaseException:
-        _stop([p for p, _ in running.values()], cache.root())
-        raise
+                    proc.join()
+                    del running[task]
+                    kind, info = (
+                        receive.recv() if receive.poll() else ("failed", f"worker exited with code {proc.exitcode}")
+                    )
+                    receive.close()
+                    if kind == "done":
+                        spec = tasks[task]
+                        meta, problem = cache.verify(Path(spec["entry"]))
+                        info = check_rendered(meta, problem, spec["chapter"])
+                        if info is None:
+                            notify("done", task, meta)
+                            continue
+                        cache.discard(Path(spec["entry"]))
+                    failures[task] = info
+                    notify("failed", task, {"error": info})
+        except BaseException:
+            _stop([p for p, _ in running.values()], cache.root())
+            raise
     return failures
 
 

@@ -98,3 +98,16 @@ def test_damaged_cache_entry_is_never_published_and_heals(rendered, custom_tick,
     assert proc.returncode == 0 and "(poster.png is missing): rendering again" in proc.stderr
     proc = convreel(*args, env=env)
     assert proc.returncode == 0 and "cached" in proc.stderr and "warning" not in proc.stderr
+
+
+def test_ctrl_c_during_a_render_loop_is_a_flag_that_cannot_be_swallowed():
+    from convreel.render import _ctrl_c_as_flag
+
+    before = signal.getsignal(signal.SIGINT)
+    with _ctrl_c_as_flag() as interrupted:
+        os.kill(os.getpid(), signal.SIGINT)  # no KeyboardInterrupt here, wherever the thread was
+        deadline = time.monotonic() + 5
+        while not interrupted.is_set() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert interrupted.is_set()
+    assert signal.getsignal(signal.SIGINT) is before
