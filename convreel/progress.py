@@ -96,10 +96,10 @@ def run_batch_with_progress(
                 if out.problem():
                     progress.console.print(f"  [red]failed[/red]   {out.problem()}", highlight=False, soft_wrap=True)
                 else:
-                    cached = sum(r.cached for r in out.results)
+                    n, cached = len(out.results), sum(r.cached for r in out.results)
                     progress.console.print(
                         f"  [green]done[/green]     {s.name} -> {batch.output / s.folder}"
-                        f"  (prediction {s.prediction}; {len(out.results)} clips, {cached} cached)",
+                        f"  (prediction {s.prediction}; {n} clip{'' if n == 1 else 's'}, {cached} cached)",
                         highlight=False,
                         soft_wrap=True,
                     )

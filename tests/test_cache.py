@@ -159,3 +159,17 @@ def test_a_clip_built_by_other_code_is_refused():
     older = {"input": {**built, "manim": "0.18.0"}}
     assert "rendered by different code" in check_rendered(older, None, "pixels")
     assert "failed verification (clip.mp4 is missing)" in check_rendered(None, "clip.mp4 is missing", "pixels")
+
+
+def test_lookup_discards_a_damaged_entry_and_asks_for_a_render(tmp_path):
+    from convreel.render import lookup
+
+    good, bad, absent = make_entry(tmp_path, key(1)), make_entry(tmp_path, key(2)), tmp_path / key(3)
+    (bad / "poster.png").unlink()  # deleted by hand: before, every later render failed for good
+    events = []
+    todo = lookup({"a": good, "b": bad, "c": absent}, False, lambda *e: events.append(e))
+    assert todo == ["b", "c"]
+    assert [(kind, task) for kind, task, _ in events] == [("cached", "a"), ("damaged", "b")]
+    assert events[1][2] == {"error": "poster.png is missing"}
+    assert good.exists() and not bad.exists()
+    assert lookup({"a": good}, True, lambda *e: None) == ["a"] and not good.exists()  # --force
