@@ -9,10 +9,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 # Cairo/Pango headers to build manim's pycairo and manimpango; LaTeX for MathTex;
-# Chromium for the gallery page's browser test.
+# Chromium for the gallery page's browser test; the offline narration voices (espeak-ng, and
+# Festival with CMU's US English "slt" HTS voice).
 APT_PACKAGES := build-essential pkg-config fonts-dejavu-core python3-dev python3-venv libcairo2-dev libpango1.0-dev \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended dvisvgm \
-	chromium chromium-driver
+	chromium chromium-driver espeak-ng festival festvox-us-slt-hts
 
 .PHONY: setup system demo test lint clean assets wheel
 

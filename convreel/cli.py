@@ -250,3 +250,30 @@ def cache_(clear: bool, max_size: str | None) -> None:
             f"  {cache.age(e.last_used):>11s} {cache.human(e.bytes):>9s}  {d.get('chapter', '?'):15s}"
             f" {d.get('example', '?'):11s} {d.get('image', '?')}  ({size}{fps} {d.get('format', '?')})  {e.key[:12]}"
         )
+
+
+@main.group()
+def export() -> None:
+    """Export a render folder for other tools."""
+
+
+@export.command("pptx")
+@click.argument("render_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The deck to write (default: RENDER_DIR's name + .pptx, in the current folder).",
+)
+@click.option("--per-section", is_flag=True, help="One slide per section, each with its cut of the clip.")
+def pptx(render_dir: Path, output: Path | None, per_section: bool) -> None:
+    """Write a PowerPoint deck of RENDER_DIR: a title slide, then one video slide per chapter.
+
+    Each clip starts by itself when its slide appears, its narration in the speaker notes.
+    """
+    from .deck import default_output, export_pptx  # python-pptx loads only for this command
+
+    output = output or default_output(render_dir)
+    with Console(stderr=True).status("writing the deck") as status:
+        path, slides = export_pptx(render_dir, output, per_section, notify=status.update)
+    click.echo(f"{slides} slides in {path}")

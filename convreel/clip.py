@@ -68,7 +68,8 @@ def render_clip(spec: dict) -> dict:
         captions = [(round(a, 3), round(min(b, info.duration), 3), t) for a, b, t in scene.captions]
         (out / "captions.srt").write_text(media.captions_srt(captions), encoding="utf-8")
         (out / "captions.vtt").write_text(media.captions_vtt(captions), encoding="utf-8")
-        starts = [(name, round(t, 3)) for name, t in scene.steps]
+        # TRANSITION: chapters not yet moved to the new house call them steps.
+        starts = [(name, round(t, 3)) for name, t in getattr(scene, "sections", None) or scene.steps]
         sections = [
             {
                 "name": name,

@@ -15,6 +15,8 @@ body { margin: 0; background: #11141a; color: #ecebe8; font-family: "DejaVu Sans
 header { padding: 1.5rem 2rem 0.5rem; }
 h1 { margin: 0 0 0.3rem; font-size: 1.6rem; }
 header p { margin: 0; color: #9aa3b2; }
+a.present { display: inline-block; margin-top: 0.8rem; color: #11141a; background: #ffd84d; border-radius: 6px;
+            padding: 0.3rem 0.9rem; font-weight: 700; text-decoration: none; }
 main { display: grid; gap: 2rem; padding: 1.5rem 2rem 3rem; max-width: 980px; }
 article { background: #191d25; border-radius: 10px; padding: 1rem 1.2rem 1.2rem; }
 h2 { margin: 0 0 0.6rem; font-size: 1.2rem; }
@@ -79,7 +81,9 @@ def render_html(data: dict) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
         f"<title>ConvReel explainer</title><style>{_CSS}</style></head><body>"
-        f"<header><h1>How a CNN sees: the explainer</h1><p>{subtitle}</p></header>"
+        f"<header><h1>How a CNN sees: the explainer</h1><p>{subtitle}</p>"
+        '<a class="present" href="present.html" title="One chapter at a time: arrow keys or a clicker">'
+        "Present in class ▸</a></header>"
         f"<main>\n{body}\n</main>"
         f'<script type="application/json" id="manifest">{embedded}</script>'
         f"<script>{_JS}</script></body></html>\n"

@@ -1,13 +1,17 @@
-"""Video files after Manim: probing, fast start, posters, joining clips, caption formats."""
+"""Video files after Manim: probing, fast start, sound, posters, joining clips, caption formats."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 import av
+import numpy as np
+
+from convreel import audio
 
 
 @dataclass(frozen=True)
@@ -48,33 +52,110 @@ def probe(path: str | Path) -> VideoInfo:
         )
 
 
-def _remux(inputs: list[Path], output: Path, options: dict[str, str] | None = None) -> None:
+def _time(packet: av.Packet) -> float:
+    stamp = packet.dts if packet.dts is not None else packet.pts
+    return float(stamp * packet.time_base) if stamp is not None and packet.time_base else 0.0
+
+
+def _frame_step(stream) -> int:
+    """One frame's duration in the stream's time base, for packets that do not carry their own
+    (WebM blocks usually do not)."""
+    rate = stream.average_rate or stream.guessed_rate
+    return round(1 / (rate * stream.time_base)) if rate and stream.time_base else 0
+
+
+def _video_span(path: Path) -> int:
+    """End of the last video frame (pts + duration), in the stream's time base: where the next
+    clip of a join starts."""
+    with av.open(str(path)) as src:
+        s = src.streams.video[0]
+        step = _frame_step(s)
+        return max(((p.pts or 0) + (p.duration or step) for p in src.demux(s) if p.dts is not None), default=0)
+
+
+def _copied_audio(path: Path, stream) -> Iterator[av.Packet]:
+    """The audio packets of ``path`` re-addressed to ``stream`` (no re-encoding)."""
+    with av.open(str(path)) as src:
+        for packet in src.demux(src.streams.audio[0]):
+            if packet.dts is not None:
+                packet.stream = stream
+                yield packet
+
+
+def _encoded_audio(samples: np.ndarray, rate: int, stream) -> Iterator[av.Packet]:
+    """Encode mono float samples into ``stream``, a second at a time (PyAV cuts each second into
+    the codec's frame size)."""
+    formats = [f.name for f in stream.codec_context.codec.audio_formats]
+    fmt = next(f for f in ("fltp", "flt", "s16") if f in formats)  # float when the encoder takes it
+    resampler = av.AudioResampler(format=fmt, layout="mono", rate=rate)
+    for start in range(0, len(samples), rate):
+        chunk = np.ascontiguousarray(samples[start : start + rate], dtype=np.float32)
+        frame = av.AudioFrame.from_ndarray(chunk.reshape(1, -1), format="flt", layout="mono")
+        frame.sample_rate = rate
+        frame.pts = start
+        frame.time_base = Fraction(1, rate)
+        for converted in resampler.resample(frame):
+            yield from stream.encode(converted)
+    for converted in resampler.resample(None):
+        yield from stream.encode(converted)
+    yield from stream.encode(None)
+
+
+def _remux(
+    inputs: list[Path],
+    output: Path,
+    options: dict[str, str] | None = None,
+    audio_track: np.ndarray | None = None,
+    rate: int = audio.RATE,
+) -> None:
     """Copy the video packets of ``inputs``, one after another, into ``output`` (no re-encoding).
 
     All inputs must share codec, size and frame rate (clips of one render do). Timestamps of each
-    input are shifted to start where the previous one ended.
+    input are shifted to start where the previous one ended. With ``audio_track`` (mono float
+    samples at ``rate``, time 0 = the first frame) the output gets it as its sound, encoded for
+    the container; without one, a single input's own sound is copied as it is.
     """
     tmp = output.with_name(f".{output.name}.tmp{output.suffix}")
     try:
         with av.open(str(tmp), mode="w", format=_container_format(output), options=options or {}) as out:
-            stream = None
+            with av.open(str(inputs[0])) as first:
+                stream = out.add_stream_from_template(first.streams.video[0])
+                # WebM marks a picture with alpha by a track tag the template does not carry.
+                if "alpha_mode" in first.streams.video[0].metadata:
+                    stream.metadata["alpha_mode"] = first.streams.video[0].metadata["alpha_mode"]
+                copy_sound = audio_track is None and len(inputs) == 1 and bool(first.streams.audio)
+                sound = out.add_stream_from_template(first.streams.audio[0]) if copy_sound else None
+            if audio_track is not None:
+                codec = AUDIO_CODECS[output.suffix]
+                sound = out.add_stream(codec, rate=rate, layout="mono")
+                sound.bit_rate = AUDIO_BITRATE[codec]
+                audio_packets = _encoded_audio(audio_track, rate, sound)
+            else:
+                audio_packets = _copied_audio(inputs[0], sound) if sound is not None else iter(())
+            # Interleave: before each video packet, every audio packet due by then.
+            pending = next(audio_packets, None)
             offset = 0
             for path in inputs:
                 with av.open(str(path)) as src:
                     s = src.streams.video[0]
-                    if stream is None:
-                        stream = out.add_stream_from_template(s)
+                    frame_step = _frame_step(s)
                     last = 0
                     for packet in src.demux(s):
                         if packet.dts is None:
                             continue
                         packet.stream = stream
-                        step = packet.duration or 0
+                        step = packet.duration or frame_step
                         packet.pts = (packet.pts or 0) + offset
                         packet.dts = packet.dts + offset
                         last = max(last, packet.pts + step)
+                        while pending is not None and _time(pending) <= _time(packet):
+                            out.mux(pending)
+                            pending = next(audio_packets, None)
                         out.mux(packet)
                     offset = last
+            while pending is not None:
+                out.mux(pending)
+                pending = next(audio_packets, None)
         os.replace(tmp, output)
     finally:
         tmp.unlink(missing_ok=True)
@@ -84,8 +165,14 @@ def _container_format(path: Path) -> str:
     return {".mp4": "mp4", ".mov": "mov", ".webm": "webm"}[path.suffix]
 
 
+# Sound codec per container, and its bit rate for mono speech.
+AUDIO_CODECS = {".mp4": "aac", ".mov": "aac", ".webm": "libopus"}
+AUDIO_BITRATE = {"aac": 128_000, "libopus": 96_000}
+
+
 def faststart(path: Path) -> None:
-    """Move an MP4's index (moov atom) to the front, so browsers play before the download ends."""
+    """Move an MP4's index (moov atom) to the front, so browsers play before the download ends
+    (its sound, if any, is copied along)."""
     _remux([path], path, {"movflags": "+faststart"})
 
 
@@ -106,10 +193,61 @@ def is_faststart(path: str | Path) -> bool:
             fh.seek(size - 8, os.SEEK_CUR)
 
 
+def _fast(output: Path) -> dict[str, str] | None:
+    return {"movflags": "+faststart"} if output.suffix in (".mp4", ".mov") else None
+
+
+def has_audio(path: str | Path) -> bool:
+    with av.open(str(path)) as c:
+        return bool(c.streams.audio)
+
+
+def audio_duration(path: str | Path) -> float:
+    """Duration of a file's first audio stream in seconds (0.0 without one)."""
+    with av.open(str(path)) as c:
+        if not c.streams.audio:
+            return 0.0
+        s = c.streams.audio[0]
+        if s.duration is not None and s.time_base is not None:
+            return float(s.duration * s.time_base)
+        return sum(f.samples for f in c.decode(s)) / (s.rate or 1)
+
+
+def mux_audio(video: Path, track: np.ndarray, rate: int = audio.RATE, output: Path | None = None) -> None:
+    """Give ``video`` the sound ``track`` (mono float samples at ``rate`` from its first frame),
+    replacing any it had, without re-encoding the picture: AAC in MP4 and MOV (MOV with QuickTime
+    RLE and alpha too), Opus in WebM. MP4 and MOV keep their index at the front. Written
+    atomically, to ``output`` or in place. A GIF has no sound: ValueError.
+    """
+    if video.suffix not in AUDIO_CODECS:
+        raise ValueError(f"{video.name}: a {video.suffix or 'file without extension'} video cannot carry sound")
+    target = output or video
+    _remux([video], target, _fast(target), audio_track=track, rate=rate)
+
+
 def join(clips: list[Path], output: Path) -> None:
-    """Concatenate clips of one render into one movie (MP4, MOV or WebM)."""
-    options = {"movflags": "+faststart"} if output.suffix in (".mp4", ".mov") else None
-    _remux(clips, output, options)
+    """Concatenate clips of one render into one movie (MP4, MOV or WebM).
+
+    The picture is copied. If any clip has sound, the movie's sound is each clip's own sound laid
+    at the clip's start and cut or padded to its picture's length (a silent clip contributes
+    silence), so sound and picture stay together to the last frame however many clips are joined.
+    """
+    track = None
+    if any(has_audio(c) for c in clips):
+        spans, bases = [], []
+        for clip in clips:
+            with av.open(str(clip)) as c:
+                bases.append(c.streams.video[0].time_base)
+            spans.append(_video_span(clip))
+        # Sample positions from the same integer offsets the picture uses: no rounding drift.
+        ends = [round(float(sum(spans[: i + 1]) * bases[i]) * audio.RATE) for i in range(len(clips))]
+        starts = [0, *ends[:-1]]
+        track = np.zeros(ends[-1], np.float32)
+        for clip, a, b in zip(clips, starts, ends):
+            if has_audio(clip):
+                sound = audio.read_audio(clip)[: b - a]
+                track[a : a + len(sound)] = sound
+    _remux(clips, output, _fast(output), audio_track=track)
 
 
 def poster(video: Path, at: float, output: Path) -> None:

@@ -23,7 +23,7 @@ from multiprocessing import connection
 from pathlib import Path
 
 import engine
-from convreel import cache, gallery, manifest, media
+from convreel import cache, gallery, manifest, media, present
 from convreel.sources import chapter_build
 from scenes.registry import chapter_number, chapters_for, get_chapter
 
@@ -348,4 +348,5 @@ def publish(
         media.join([job.output / r.files["video"] for r in results], joined)
     manifest.update(job, results, joined, model_sha, image_sha)
     gallery.write(job.output)
+    present.write(job.output)
     return results

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 
-from . import explain
 from . import functional as F
 from .layers import LAYER_TYPES, Layer
 
@@ -81,30 +80,6 @@ class Trace:
     def shapes(self) -> list[tuple[str, tuple[int, ...]]]:
         """("input", shape) then (layer name, output shape) for every step, in order."""
         return [("input", self.input.shape)] + [(s.name, s.output.shape) for s in self.steps]
-
-    def conv_terms(self, name: str, f: int, r: int, c: int):
-        """The products, sum, bias and averaged match behind feature-map cell [f, r, c]."""
-        return explain.conv_terms(self.step(name), f, r, c)
-
-    def dense_terms(self, name: str, k: int):
-        """Evidence x weight, summed, plus bias, behind output ``k`` of a Dense step."""
-        return explain.dense_terms(self.step(name), k)
-
-    def softmax_terms(self):
-        return explain.softmax_terms(self)
-
-    def loss_terms(self):
-        return explain.loss_terms(self)
-
-    def relu_switched_off(self, name: str) -> np.ndarray:
-        """Boolean mask of the cells a ReLU step set to zero (its input was negative)."""
-        s = self.step(name)
-        return s.input < 0
-
-    def match_map(self, name: str) -> np.ndarray:
-        """A Conv2D step's response as an average in [-1, 1] (see ``functional.match_map``)."""
-        s = self.step(name)
-        return F.match_map(s.input[None], s.params["weight"], s.config["stride"], s.config["padding"])[0]
 
 
 @dataclass

@@ -26,10 +26,9 @@ from manim import (
     linear,
 )
 
-from engine.explain import channel_sums, weight_scale
-from scenes import style
-from scenes.base import ChapterScene
-from scenes.parts import (
+from scenes import legacy_style as style
+from scenes.legacy_base import ChapterScene
+from scenes.legacy_parts import (
     PixelImage,
     QuickFade,
     QuickMove,
@@ -42,7 +41,8 @@ from scenes.parts import (
     label,
     legend,
 )
-from scenes.style import fmt
+from scenes.legacy_style import fmt
+from scenes.plans.terms import channel_sums, conv_terms, match_map, weight_scale
 
 FILTER = 0  # the filter explained in detail
 EXPLAINED = 3  # positions explained term by term before the sweep
@@ -191,7 +191,7 @@ class ConvolutionScene(ChapterScene):
         self.n_filters, self.ho, self.wo = conv.output.shape
         n = min(EXPLAINED, self.ho * self.wo)
         self.positions = [divmod(i, self.wo) for i in range(n)]
-        self.terms = [self.trace.conv_terms(self.layer, FILTER, r, c) for r, c in self.positions]
+        self.terms = [conv_terms(self.trace, self.layer, FILTER, r, c) for r, c in self.positions]
         self.map_cmap = style.Diverging.for_values(conv.output)
         shown = [conv.params["weight"], *[t.products for t in self.terms]]
         if not self.is_rgb:
@@ -589,10 +589,10 @@ class ConvolutionScene(ChapterScene):
     def match(self) -> None:
         self.step("match")
         self.clear_content()
-        mm = self.trace.match_map(self.layer)[FILTER]
+        mm = match_map(self.trace, self.layer)[FILTER]
         r, c = np.unravel_index(int(np.argmax(mm)), mm.shape)  # where the story points
         r, c = int(r), int(c)
-        terms = self.trace.conv_terms(self.layer, FILTER, r, c)
+        terms = conv_terms(self.trace, self.layer, FILTER, r, c)
         scale = weight_scale(terms)
         self.match_terms, self.match_cell = terms, (r, c)
 

@@ -31,10 +31,10 @@ from manim import (
 
 import engine
 from engine.experiments import receptive_chain, receptive_field, top_patches
-from engine.explain import channel_sums
-from scenes import style
-from scenes.base import ChapterScene
-from scenes.parts import PixelImage, QuickFade, ValueGrid, cached_label, keep_on_screen, label, legend
+from scenes import legacy_style as style
+from scenes.legacy_base import ChapterScene
+from scenes.legacy_parts import PixelImage, QuickFade, ValueGrid, cached_label, keep_on_screen, label, legend
+from scenes.plans.terms import channel_sums, conv_terms
 
 CELL = 0.52  # side of a number cell in the filter / product grids (fits "-0.75" at 13 pt)
 NUMBER_FONT = 13
@@ -127,7 +127,7 @@ class DeeperLayersScene(ChapterScene):
         self.network = self.story.network
         self.f, self.r, self.c = pick_cell(self.network, self.pool)
         self.cell = tuple(int(v) for v in self.pool.winners[self.f, self.r, self.c])  # the conv cell that won
-        self.terms = t.conv_terms(self.conv.name, self.f, *self.cell)
+        self.terms = conv_terms(t, self.conv.name, self.f, *self.cell)
         self.sums = channel_sums(self.terms)
         self.chain = receptive_chain(self.network, self.pool.name, self.r, self.c)
         self.n_in = self.conv.input.shape[0]

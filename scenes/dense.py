@@ -21,10 +21,11 @@ from manim import (
     VGroup,
 )
 
-from scenes import style
-from scenes.base import ChapterScene
-from scenes.parts import Panel, keep_on_screen, label, legend
-from scenes.style import fmt
+from scenes import legacy_style as style
+from scenes.legacy_base import ChapterScene
+from scenes.legacy_parts import Panel, keep_on_screen, label, legend
+from scenes.legacy_style import fmt
+from scenes.plans.terms import dense_terms
 
 HEAD = 3  # first and last entries of the vector always drawn
 TOP_TERMS = 4  # the largest contributions to the predicted class, spelled out
@@ -85,7 +86,7 @@ class DenseScene(ChapterScene):
         self.weights = self.dense.params["weight"]  # (classes, inputs)
         self.flat = self.dense.input  # the flattened evidence (equals trace.flat)
         self.pred = self.trace.prediction
-        self.terms = self.trace.dense_terms(self.dense.name, self.pred)
+        self.terms = dense_terms(self.trace, self.dense.name, self.pred)
         # Presentation choice: spell out the contributions with the largest size for the predicted class.
         self.top = [int(i) for i in np.argsort(-np.abs(self.terms.products), kind="stable")[:TOP_TERMS]]
         self.show_evidence()

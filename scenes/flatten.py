@@ -21,9 +21,9 @@ from manim import (
     VGroup,
 )
 
-from scenes import style
-from scenes.base import ChapterScene
-from scenes.parts import NeuronColumn, ValueGrid, boxed, keep_on_screen, label, legend
+from scenes import legacy_style as style
+from scenes.legacy_base import ChapterScene
+from scenes.legacy_parts import NeuronColumn, ValueGrid, boxed, keep_on_screen, label, legend
 
 STRIP_HEIGHT = 5.6  # the whole flattened vector, drawn as one thin column of coloured slices
 STRIP_WIDTH = 0.32

@@ -31,9 +31,9 @@ from manim import (
 from engine import Trace
 from engine.experiments import background, scale, shift
 from engine.invariance import shift_scan, small_shifts
-from scenes import style
-from scenes.base import ChapterScene
-from scenes.parts import PixelImage, boxed, keep_on_screen, label
+from scenes import legacy_style as style
+from scenes.legacy_base import ChapterScene
+from scenes.legacy_parts import PixelImage, boxed, keep_on_screen, label
 from scenes.prob_parts import precise_prob
 
 SCALES = (0.85, 1.15)  # photos only: a little smaller and a little bigger

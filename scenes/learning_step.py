@@ -10,11 +10,11 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, Line, MathTex, Rectangle, SurroundingRectangle, VGroup, config
 
 from engine.experiments import change, largest_gradient, learning_step, runner_up, top_gradients
-from scenes import style
-from scenes.base import ChapterScene
-from scenes.parts import QuickFade, ValueGrid, keep_on_screen, label
+from scenes import legacy_style as style
+from scenes.legacy_base import ChapterScene
+from scenes.legacy_parts import QuickFade, ValueGrid, keep_on_screen, label
+from scenes.legacy_style import fmt
 from scenes.prob_parts import ProbabilityBars, num, precise_prob
-from scenes.style import fmt
 
 LR = 0.05  # the learning rate of the step shown
 N_WEIGHTS = 4  # dense weights shown in the table

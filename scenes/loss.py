@@ -25,10 +25,10 @@ from manim import (
     Write,
 )
 
-from engine.explain import class_penalties, penalty
-from scenes import style
-from scenes.base import ChapterScene
-from scenes.parts import Panel, keep_on_screen, label
+from scenes import legacy_style as style
+from scenes.legacy_base import ChapterScene
+from scenes.legacy_parts import Panel, keep_on_screen, label
+from scenes.plans.terms import class_penalties, loss_terms, penalty
 from scenes.prob_parts import ProbabilityBars, nice_step, num, precise_prob
 
 REFERENCE_P = (0.5, 0.01)  # points on the penalty curve to compare with (a presentation choice)
@@ -48,7 +48,7 @@ class LossScene(ChapterScene):
 
     def construct(self) -> None:
         self.title_card()
-        self.terms = self.trace.loss_terms()
+        self.terms = loss_terms(self.trace)
         self.penalties = class_penalties(self.trace)
         self.truth_step()
         self.nll_step()

@@ -22,9 +22,9 @@ from manim import (
     linear,
 )
 
-from scenes import style
-from scenes.base import ChapterScene
-from scenes.parts import PixelImage, ValueGrid, boxed, keep_on_screen, label
+from scenes import legacy_style as style
+from scenes.legacy_base import ChapterScene
+from scenes.legacy_parts import PixelImage, ValueGrid, boxed, keep_on_screen, label
 from scenes.relu import MAX_GRID_CELLS, centre_of, fade, frame_of, number_font
 
 PATCH_WINDOWS = 3  # a large map is zoomed to a patch of this many windows per side

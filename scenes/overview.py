@@ -27,9 +27,9 @@ from manim import (
     linear,
 )
 
-from scenes import style
-from scenes.base import ChapterScene
-from scenes.parts import NeuronColumn, PixelImage, keep_on_screen, label
+from scenes import legacy_style as style
+from scenes.legacy_base import ChapterScene
+from scenes.legacy_parts import NeuronColumn, PixelImage, keep_on_screen, label
 from scenes.prob_parts import num, shape_text
 
 FRAME_W = 13.8  # usable width of a row of stages

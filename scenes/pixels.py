@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, GrowFromCenter, ReplacementTransform, Write
+from manim import DOWN, LEFT, UP, Group, GrowFromCenter, ReplacementTransform, VGroup
 
 from scenes import style
 from scenes.base import ChapterScene
-from scenes.parts import PixelImage, ValueGrid, boxed, keep_on_screen, label, legend
-
-PATCH = 6  # side of the zoomed patch of a photo, small enough for readable 0-255 numbers
+from scenes.i18n import N_, _
+from scenes.parts import Grid, NumberCells, PixelImage, QuickFade, boxed, fade_in, fade_out, label, legend, wrapped
+from scenes.plans.numbers import fmt
+from scenes.plans.pixels import plan
 
 
 class PixelsScene(ChapterScene):
     chapter_id = "pixels"
-    subtitle = "A computer sees a grid of numbers"
+    subtitle = N_("A computer sees a grid of numbers")
 
     def construct(self) -> None:
+        self.plan = plan(self.story)
         self.title_card()
-        if self.is_rgb:
+        if self.plan.photo:
             self.photo_story()
         else:
             self.drawing_story()
@@ -26,86 +28,96 @@ class PixelsScene(ChapterScene):
 
     # -- tick-cross: one grid of -1 / +1 --------------------------------------------------------
     def drawing_story(self) -> None:
-        pixels = self.trace.image[0]
-        h, w = pixels.shape
-        self.step("drawing")
-        picture = PixelImage(pixels, style.Diverging(1.0), height=4.2).move_to(style.LEFT_ZONE + UP * 0.45)
-        self.caption(f"To us this is a drawing. To the network it is {h} by {w} little squares.", 4)
-        self.play(FadeIn(picture), run_time=1)
-        self.wait(3)
+        p = self.plan
+        _c, h, w = p.input_shape
+        left, right = self.lay.split(1.6, 3)
+        picture = left.place(PixelImage(p.image[0], p.picture_scale, height=3.4), UP)
+        grid = Grid(p.image[0], p.scales[0], cell=0.45, element=NumberCells(fill=0.85))
+        right.place(grid)
+        key = legend(p.scales[0], -1, 1, ticks=(-1, 0, 1))
+        left.below(picture).place(key)
+        self.picture, self.grid, self.left_zone = picture, grid, left
 
-        self.step("numbers")
-        grid = ValueGrid(pixels, style.Diverging(1.0), cell=5.2 / h, digits=0).move_to(style.RIGHT_ZONE + DOWN * 0.3)
-        self.grid = grid
-        self.caption("Every square becomes one number: +1 where there is ink, -1 where there is none.", 5)
-        self.play(FadeIn(grid.cells, lag_ratio=0.002), run_time=1.5)
-        self.play(Write(grid.numbers, lag_ratio=0.002), run_time=2)
-        key = legend(style.Diverging(1.0), -1, 1, ticks=(-1, 0, 1)).next_to(grid, DOWN, buff=0.2)
-        self.play(FadeIn(key), run_time=0.5)
-        self.wait(1)
-        self.step("ink")
-        ink = int((pixels > 0).sum())
-        self.caption(f"{ink} of the {h * w} numbers are +1: the ink of the drawing.", 4)
-        ink_frames = [grid.window(r, c, 1, 1, width=3) for r, c in zip(*np.nonzero(pixels > 0))]
-        self.play(*[GrowFromCenter(f) for f in ink_frames], run_time=1.5)
-        self.wait(2.5)
-        self.play(*[FadeOut(f) for f in ink_frames], FadeOut(key), run_time=0.5)
-        self.left = picture
+        self.section("drawing")
+        with self.beat(_("To us this is a drawing. To the network it is {h} by {w} little squares.").format(h=h, w=w)):
+            self.play(QuickFade(picture), run_time=style.NORMAL)
+
+        self.section("numbers")
+        with self.beat(_("Every square becomes one number: +1 where there is ink, -1 where there is none.")):
+            self.play(QuickFade(grid.cells), run_time=style.NORMAL)
+            self.play(QuickFade(grid.numbers), QuickFade(key), run_time=style.SLOW)
+
+        self.section("ink")
+        ink_frames = VGroup(*[grid.window(r, c, width=3) for r, c in zip(*np.nonzero(p.image[0] > 0))])
+        with self.beat(
+            _("{ink} of the {total} numbers are +1: the ink of the drawing.").format(ink=p.ink, total=h * w)
+        ):
+            self.play(*[GrowFromCenter(f) for f in ink_frames], run_time=style.SLOW)
+        self.play(*fade_out(ink_frames, key), run_time=style.QUICK)
 
     # -- face: a photo is three grids of 0-255 ------------------------------------------------
     def photo_story(self) -> None:
-        image = self.trace.image
-        c, h, w = image.shape
-        self.step("photo")
-        photo = PixelImage(image, height=3.4).move_to(LEFT * 5.1 + UP * 0.6)
-        self.caption(f"A suspect's photo: {h} by {w} pixels, each a mix of red, green and blue light.", 4)
-        self.play(FadeIn(photo), run_time=1)
-        self.wait(3)
-
-        self.step("channels")
-        names = ("R", "G", "B")
-        planes = [
-            PixelImage(image[k], style.Channel(style.CHANNEL_COLOURS[n]), height=1.9) for k, n in enumerate(names)
-        ]
-        for k, plane in enumerate(planes):
-            plane.move_to(RIGHT * (-1.45 + 3.1 * k) + UP * 1.6)
+        p = self.plan
+        _c, h, w = p.input_shape
+        left, right = self.lay.split(1, 2.6)
+        photo = left.place(PixelImage(p.image, p.picture_scale, height=min(left.width, 3.0)), UP)
+        top, bottom = right.rows(1, 1.45)
+        planes = [PixelImage(p.image[k], s, height=1.7) for k, s in enumerate(p.scales)]
         titles = [
-            label(f"{n}  0–255", size=style.SMALL_SIZE, colour=style.CHANNEL_COLOURS[n]).next_to(p, UP, buff=0.1)
-            for n, p in zip(names, planes)
+            label(_("{channel}  0 to 255").format(channel=n), size=style.SMALL, colour=style.CHANNEL_COLOURS[n])
+            for n in p.channel_names
         ]
-        self.caption("The camera stores three grids: how much red, green and blue each pixel has, from 0 to 255.", 5)
-        self.play(*[ReplacementTransform(photo.copy(), p) for p in planes], *[FadeIn(t) for t in titles], run_time=1.5)
-        self.wait(3.5)
+        columns = [Group(t, pl).arrange(DOWN, buff=0.1) for t, pl in zip(titles, planes)]
+        top.arrange(*columns, buff=0.5)
+        grids = [Grid(p.patch_values(k), s, cell=0.66, element=NumberCells()) for k, s in enumerate(p.scales)]
+        bottom.arrange(*grids, buff=0.45)
+        self.photo, self.planes, self.grids, self.left_zone = photo, planes, grids, left
+        r0, c0, n = p.patch
 
-        self.step("zoom")
-        r0, c0 = (h - PATCH) // 2 - 2, (w - PATCH) // 2
-        boxes = [p.window(r0, c0, PATCH, PATCH, width=3) for p in [photo, *planes]]
-        grids = []
-        for k, n in enumerate(names):
-            g = ValueGrid(
-                image[k, r0 : r0 + PATCH, c0 : c0 + PATCH], style.Channel(style.CHANNEL_COLOURS[n]), cell=0.46, digits=0
+        self.section("photo")
+        with self.beat(
+            _("A suspect's photo: {h} by {w} pixels, each a mix of red, green and blue light.").format(h=h, w=w)
+        ):
+            self.play(QuickFade(photo), run_time=style.NORMAL)
+
+        self.section("channels")
+        with self.beat(_("The camera stores three grids: how much red, green and blue each pixel has, from 0 to 255.")):
+            self.play(
+                *[ReplacementTransform(photo.copy(), pl) for pl in planes], *fade_in(*titles), run_time=style.SLOW
             )
-            g.move_to(RIGHT * (-1.45 + 3.1 * k) + DOWN * 1.5)
-            grids.append(g)
-        self.grids, self.patch = grids, (r0, c0)
-        self.caption(f"Zoom in on a {PATCH} by {PATCH} patch and the numbers appear: this is all the network gets.", 6)
-        self.play(*[GrowFromCenter(b) for b in boxes], run_time=0.8)
-        self.play(*[ReplacementTransform(b.copy(), g) for b, g in zip(boxes[1:], grids)], run_time=1.5)
-        self.wait(3.5)
-        self.left = photo
+
+        self.section("zoom")
+        boxes = [view.window(r0, c0, n, n, width=3) for view in (photo, *planes)]
+        with self.beat(
+            _("Zoom in on a {n} by {n} patch and the numbers appear: this is all the network gets.").format(n=n)
+        ):
+            self.play(*[GrowFromCenter(b) for b in boxes], run_time=style.NORMAL)
+            self.play(*[ReplacementTransform(b.copy(), g) for b, g in zip(boxes[1:], grids)], run_time=style.SLOW)
+        self.picture = photo
 
     # -- both: the shape of the input ----------------------------------------------------------
     def shape_story(self) -> None:
-        self.step("shape")
-        c, h, w = self.trace.input.shape
-        summary = label(f"{h} × {w} × {c}\n= {h * w * c} numbers", size=26, colour=style.HIGHLIGHT)
-        if self.is_rgb:
-            note = label("each ÷ 255 (0 to 1)\nbefore the first filter", size=style.SMALL_SIZE, colour=style.MUTED)
-        else:
-            note = label("exactly as they go\ninto the first filter", size=style.SMALL_SIZE, colour=style.MUTED)
-        box = keep_on_screen(boxed(summary, note).next_to(self.left, DOWN, buff=0.35))
-        self.caption(
-            f"So the input is {h} by {w} by {c}: {h * w * c} numbers. Next, a filter goes looking for clues in them.", 6
+        p = self.plan
+        c, h, w = p.input_shape
+        width = self.left_zone.width - 0.5
+        summary = wrapped(
+            _("{h} × {w} × {c} = {count} numbers").format(h=h, w=w, c=c, count=p.count),
+            width,
+            size=style.LABEL,
+            colour=style.HIGHLIGHT,
+            align=LEFT,
         )
-        self.play(FadeIn(box, shift=UP * 0.2), run_time=0.8)
-        self.wait(5)
+        if p.photo:
+            note = _("each divided by 255 ({scale}) before the first filter").format(scale=fmt(p.input_scale, 4))
+        else:
+            note = _("exactly as they go into the first filter")
+        box = boxed(summary, wrapped(note, width, size=style.SMALL, colour=style.MUTED, align=LEFT), aligned_edge=LEFT)
+        self.left_zone.below(self.picture).place(box, UP)
+        self.box = box
+        self.section("shape")
+        with self.beat(
+            _(
+                "So the input is {h} by {w} by {c}: {count} numbers. Next, a filter goes looking for clues in them."
+            ).format(h=h, w=w, c=c, count=p.count)
+        ):
+            self.play(QuickFade(box, shift=UP * 0.2), run_time=style.NORMAL)

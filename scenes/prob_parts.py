@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import numpy as np
 from manim import DOWN, UP, Line, Rectangle, VGroup
 
-from scenes import style
-from scenes.parts import label
+from scenes import legacy_style as style
+from scenes.legacy_parts import label
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scenes.i18n import N_
+
 
 @dataclass(frozen=True)
 class Chapter:
     id: str  # the CLI name
     module: str  # scenes.<module>
     scene: str  # the Scene class in it
-    title: str
+    title: str  # a message id: show it as _(chapter.title)
     examples: tuple[str, ...] = ("tick-cross", "face")
 
     @property
@@ -19,20 +21,20 @@ class Chapter:
 
 
 CHAPTERS: tuple[Chapter, ...] = (
-    Chapter("pixels", "pixels", "PixelsScene", "The image becomes numbers"),
-    Chapter("convolution", "convolution", "ConvolutionScene", "Convolution: sliding a filter"),
-    Chapter("stride-padding", "stride_padding", "StridePaddingScene", "Stride and padding"),
-    Chapter("relu", "relu", "ReluScene", "ReLU: switching off the negatives"),
-    Chapter("max-pooling", "max_pooling", "MaxPoolingScene", "Max pooling: keeping the best clues"),
-    Chapter("deeper-layers", "deeper_layers", "DeeperLayersScene", "Deeper layers: clues of clues", ("face",)),
-    Chapter("flatten", "flatten", "FlattenScene", "Flatten: lining up the evidence"),
-    Chapter("dense", "dense", "DenseScene", "The dense layer: weighing the evidence"),
-    Chapter("softmax", "softmax", "SoftmaxScene", "Softmax: scores become probabilities"),
-    Chapter("loss", "loss", "LossScene", "Loss: how wrong was the guess?"),
-    Chapter("overview", "overview", "OverviewScene", "The whole network at once"),
-    Chapter("learning-step", "learning_step", "LearningStepScene", "One step of learning"),
-    Chapter("training", "training", "TrainingScene", "Training: many small steps"),
-    Chapter("invariance", "invariance", "InvarianceScene", "Moving the suspect"),
+    Chapter("pixels", "pixels", "PixelsScene", N_("The image becomes numbers")),
+    Chapter("convolution", "convolution", "ConvolutionScene", N_("Convolution: sliding a filter")),
+    Chapter("stride-padding", "stride_padding", "StridePaddingScene", N_("Stride and padding")),
+    Chapter("relu", "relu", "ReluScene", N_("ReLU: switching off the negatives")),
+    Chapter("max-pooling", "max_pooling", "MaxPoolingScene", N_("Max pooling: keeping the best clues")),
+    Chapter("deeper-layers", "deeper_layers", "DeeperLayersScene", N_("Deeper layers: clues of clues"), ("face",)),
+    Chapter("flatten", "flatten", "FlattenScene", N_("Flatten: lining up the evidence")),
+    Chapter("dense", "dense", "DenseScene", N_("The dense layer: weighing the evidence")),
+    Chapter("softmax", "softmax", "SoftmaxScene", N_("Softmax: scores become probabilities")),
+    Chapter("loss", "loss", "LossScene", N_("Loss: how wrong was the guess?")),
+    Chapter("overview", "overview", "OverviewScene", N_("The whole network at once")),
+    Chapter("learning-step", "learning_step", "LearningStepScene", N_("One step of learning")),
+    Chapter("training", "training", "TrainingScene", N_("Training: many small steps")),
+    Chapter("invariance", "invariance", "InvarianceScene", N_("Moving the suspect")),
 )
 
 

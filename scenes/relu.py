@@ -30,9 +30,10 @@ from manim import (
 )
 from manim.constants import RESAMPLING_ALGORITHMS
 
-from scenes import style
-from scenes.base import ChapterScene
-from scenes.parts import PixelImage, ValueGrid, boxed, keep_on_screen, label, legend
+from scenes import legacy_style as style
+from scenes.legacy_base import ChapterScene
+from scenes.legacy_parts import PixelImage, ValueGrid, boxed, keep_on_screen, label, legend
+from scenes.plans.terms import switched_off
 
 PATCH = 6  # side of the zoomed patch of a large map
 MAX_GRID_CELLS = 144  # maps up to this many cells are drawn with their numbers; larger ones as images
@@ -164,7 +165,7 @@ class ReluScene(ChapterScene):
         self.title_card()
         step = self.trace.step("relu1")
         self.relu_in, self.relu_out = step.input, step.output
-        self.mask = self.trace.relu_switched_off("relu1")
+        self.mask = switched_off(self.trace, "relu1")
         self.cmap = style.Diverging.for_values(self.relu_in, self.relu_out)
         n, h, w = self.relu_in.shape
         self.big = h * w > MAX_GRID_CELLS

@@ -26,10 +26,10 @@ from manim import (
     Write,
 )
 
-from engine.explain import shifted_logits
-from scenes import style
-from scenes.base import ChapterScene
-from scenes.parts import keep_on_screen, label
+from scenes import legacy_style as style
+from scenes.legacy_base import ChapterScene
+from scenes.legacy_parts import keep_on_screen, label
+from scenes.plans.terms import shifted_logits, softmax_terms
 from scenes.prob_parts import ProbabilityBars, nice_step, num
 
 # Table columns (x of each column's centre) on the left half; the plot sits on the right half.
@@ -50,7 +50,7 @@ class SoftmaxScene(ChapterScene):
 
     def construct(self) -> None:
         self.title_card()
-        self.terms = self.trace.softmax_terms()
+        self.terms = softmax_terms(self.trace)
         self.shifted = shifted_logits(self.trace)
         # e^z fits a float for every realistic logit; past ~709 it overflows and only the shifted
         # version can be drawn.

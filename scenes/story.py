@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import engine
+from scenes.i18n import _
 
 DEFAULT_EXAMPLE = "tick-cross"
 
@@ -32,7 +33,7 @@ class Story:
         """What the screen must say when the true label was assumed rather than given."""
         if not self.label_assumed:
             return None
-        return f"Label assumed: {self.trace.label_name} (the prediction); set it with --label"
+        return _("Label assumed: {label} (the prediction); set it with --label").format(label=_(self.trace.label_name))
 
 
 def load_story(

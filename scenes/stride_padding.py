@@ -26,11 +26,12 @@ from manim import (
 )
 
 from engine import output_size
-from engine.experiments import Variant, busiest_patch, variant
-from scenes import style
-from scenes.base import ChapterScene
-from scenes.parts import Panel, PixelImage, QuickFade, ValueGrid, cached_label, keep_on_screen, label
-from scenes.style import fmt, ink_for
+from engine.experiments import Variant, variant
+from scenes import legacy_style as style
+from scenes.legacy_base import ChapterScene
+from scenes.legacy_parts import Panel, PixelImage, QuickFade, ValueGrid, cached_label, keep_on_screen, label
+from scenes.legacy_style import fmt, ink_for
+from scenes.plans.pick import busiest_patch
 
 PATCH = 5  # side of the small input (a presentation choice)
 PAIR = (0, 1)  # the two filters compared

@@ -30,9 +30,9 @@ from manim import (
 )
 
 import engine
-from scenes import style
-from scenes.base import ChapterScene
-from scenes.parts import PixelImage, ValueGrid, boxed, keep_on_screen, label, legend
+from scenes import legacy_style as style
+from scenes.legacy_base import ChapterScene
+from scenes.legacy_parts import PixelImage, ValueGrid, boxed, keep_on_screen, label, legend
 from scenes.prob_parts import nice_step, precise_prob
 
 TRAIN_COLOUR = style.CLASS_COLOURS[2]  # training-set curves

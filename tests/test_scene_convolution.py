@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from scenes import style
-from scenes.style import fmt
+from scenes import legacy_style as style
+from scenes.legacy_style import fmt
+from scenes.plans.terms import conv_terms, match_map
 from tests.scene_helpers import build, fill_rgb, on_screen
 
 EXAMPLES = ("tick-cross", "face")
@@ -79,7 +80,7 @@ def test_explained_cells_are_conv_terms(scenes, example):
     c_in = step.input.shape[0]
     assert [(e["terms"].row, e["terms"].col) for e in scene.explained] == [(0, 0), (0, 1), (0, 2)]
     for e in scene.explained:
-        t = scene.trace.conv_terms("conv1", 0, e["terms"].row, e["terms"].col)
+        t = conv_terms(scene.trace, "conv1", 0, e["terms"].row, e["terms"].col)
         table = e["table"]
         assert len(table.patches) == len(table.weights) == len(table.products) == c_in
         for ch in range(c_in):
@@ -151,12 +152,12 @@ def test_stack_has_one_map_per_filter(scenes, example):
 
 
 def check_match(scene):
-    mm = scene.trace.match_map("conv1")[0]
+    mm = match_map(scene.trace, "conv1")[0]
     grid = scene.match_grid
     assert_grid(grid, mm, style.Diverging(1.0))
     r, c = scene.match_cell
     assert mm[r, c] == mm.max()
-    t = scene.trace.conv_terms("conv1", 0, r, c)
+    t = conv_terms(scene.trace, "conv1", 0, r, c)
     assert scene.match_value.original_text == fmt(t.match) == fmt(mm[r, c])
     assert text_of(scene.match_total) == fmt(t.total)
     assert text_of(scene.match_scale) == fmt(np.abs(conv(scene).params["weight"][0]).sum())
@@ -181,7 +182,7 @@ def test_custom_image(custom):
     step = conv(custom)
     assert custom.story.custom_image
     assert_map(custom.fmap, step.output[0], custom.map_cmap)
-    t = custom.trace.conv_terms("conv1", 0, 0, 1)
+    t = conv_terms(custom.trace, "conv1", 0, 0, 1)
     assert_grid(custom.explained[1]["table"].products[0], t.products[0], custom.value_cmap)
     check_match(custom)
 

@@ -4,10 +4,10 @@ from PIL import Image, ImageChops, ImageOps
 
 import engine
 from engine.experiments import receptive_field, top_patches
-from engine.explain import channel_sums
-from scenes import style
+from scenes import legacy_style as style
 from scenes.deeper_layers import DATASET_SEED, DATASET_SIZE, N_PATCHES
-from scenes.style import fmt
+from scenes.legacy_style import fmt
+from scenes.plans.terms import channel_sums, conv_terms
 from tests.scene_helpers import build, fill_rgb, on_screen
 
 
@@ -61,7 +61,7 @@ def test_filter_slices_are_the_conv2_weights(scene):
 
 
 def test_one_cell_is_36_products_plus_bias(scene):
-    terms = scene.trace.conv_terms("conv2", scene.f, *scene.cell)
+    terms = conv_terms(scene.trace, "conv2", scene.f, *scene.cell)
     assert terms.products.size == 36
     for ch in range(4):
         check_grid(scene.patches[ch], terms.patch[ch], scene.low_cmap)

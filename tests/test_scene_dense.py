@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from scenes import style
-from scenes.style import fmt
+from scenes import legacy_style as style
+from scenes.legacy_style import fmt
+from scenes.plans.terms import dense_terms
 from tests.scene_helpers import build, fill_rgb, on_screen
 
 EXAMPLES = ("tick-cross", "face")
@@ -77,7 +78,7 @@ def check_column(scene):
 def check_multiply_add(scene):
     trace = scene.trace
     pred = trace.prediction
-    t = trace.dense_terms(trace.steps_of("Dense")[-1].name, pred)
+    t = dense_terms(trace, trace.steps_of("Dense")[-1].name, pred)
     n = len(t.products)
     top = list(np.argsort(-np.abs(t.products), kind="stable")[: len(scene.top)])
     assert scene.top == top

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from scenes import style
-from scenes.style import fmt
+from scenes import legacy_style as style
+from scenes.legacy_style import fmt
 from tests.scene_helpers import build, fill_rgb, on_screen
 
 EXAMPLES = ("tick-cross", "face")

@@ -4,9 +4,9 @@ from PIL import Image
 
 from engine.experiments import change, largest_gradient, learning_step, runner_up, top_gradients
 from scenes.learning_step import LR, decimals, distinct_digits, mantissa
+from scenes.legacy_style import fmt
 from scenes.prob_parts import num, precise_prob
 from scenes.story import load_story
-from scenes.style import fmt
 from tests.scene_helpers import build, fill_rgb, on_screen
 
 ALL = ["tick-cross", "face", "wrong", "custom"]

@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine.explain import class_penalties, penalty
-from scenes import style
+from scenes import legacy_style as style
 from scenes.loss import REFERENCE_P
+from scenes.plans.terms import class_penalties, loss_terms, penalty
 from scenes.prob_parts import num, precise_prob
 from scenes.story import load_story
 from tests.scene_helpers import build, fill_rgb, on_screen, text_clashes
@@ -39,7 +39,7 @@ def test_extra_loss_matches_the_trace():
 @pytest.mark.parametrize("example", ALL)
 def test_truth_and_guess_charts(scenes, example):
     scene = scenes[example]
-    tr, t = scene.trace, scene.trace.loss_terms()
+    tr, t = scene.trace, loss_terms(scene.trace)
     assert t.label == tr.label
     np.testing.assert_array_equal(scene.target_bars.values, t.target)
     np.testing.assert_array_equal(scene.guess_bars.values, tr.probabilities)
@@ -58,7 +58,7 @@ def test_truth_and_guess_charts(scenes, example):
 @pytest.mark.parametrize("example", ALL)
 def test_negative_log_of_the_true_class(scenes, example):
     scene = scenes[example]
-    tr, t = scene.trace, scene.trace.loss_terms()
+    tr, t = scene.trace, loss_terms(scene.trace)
     assert scene.p_line.original_text == f"= -log({precise_prob(tr.probabilities[tr.label])})"
     assert scene.loss_line.original_text == f"= {num(t.nll)}"
     assert t.nll == pytest.approx(tr.loss, rel=1e-9)
@@ -67,7 +67,7 @@ def test_negative_log_of_the_true_class(scenes, example):
 @pytest.mark.parametrize("example", ALL)
 def test_points_on_the_penalty_curve(scenes, example):
     scene = scenes[example]
-    tr, t, ax = scene.trace, scene.trace.loss_terms(), scene.axes
+    tr, t, ax = scene.trace, loss_terms(scene.trace), scene.axes
     # the drawn curve is -log p
     for point in scene.curve.points[::16]:  # every 4th cubic, its start anchor
         p, y = ax.p2c(point)
@@ -107,7 +107,7 @@ def test_curve_labels_do_not_collide(scenes, example):
 @pytest.mark.parametrize("example", ALL)
 def test_three_readings_are_one_number(scenes, example):
     scene = scenes[example]
-    t = scene.trace.loss_terms()
+    t = loss_terms(scene.trace)
     assert t.target_entropy == 0
     assert t.nll == pytest.approx(t.kl, abs=1e-12) == pytest.approx(t.cross_entropy, abs=1e-12)
     assert [r.original_text for r in scene.results] == [num(t.nll), num(t.cross_entropy), num(t.kl)]

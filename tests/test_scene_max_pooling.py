@@ -3,8 +3,8 @@ import pytest
 from PIL import Image, ImageChops
 
 import engine
-from scenes.parts import ValueGrid
-from scenes.style import fmt
+from scenes.legacy_parts import ValueGrid
+from scenes.legacy_style import fmt
 from tests.scene_helpers import build, fill_rgb, on_screen
 
 EXAMPLES = ("tick-cross", "face")

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from scenes import style
+from scenes import legacy_style as style
 from scenes.prob_parts import num, shape_text
 from scenes.story import load_story
 from tests.scene_helpers import build, fill_rgb, on_screen, text_clashes

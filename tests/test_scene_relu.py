@@ -3,7 +3,8 @@ import pytest
 from PIL import Image, ImageChops, ImageOps
 
 import engine
-from scenes.style import Diverging, fmt
+from scenes.legacy_style import Diverging, fmt
+from scenes.plans.terms import switched_off
 from tests.scene_helpers import build, fill_rgb, on_screen
 
 EXAMPLES = ("tick-cross", "face")
@@ -36,7 +37,7 @@ def test_colour_scale_covers_the_maps(scenes):
 def test_tick_cross_grids_are_conv1_maps_then_relu_output(scenes):
     scene = scenes["tick-cross"]
     x, y = relu(scene).input, relu(scene).output
-    mask = scene.trace.relu_switched_off("relu1")
+    mask = switched_off(scene.trace, "relu1")
     assert mask.any() and (~mask).any()
     for f, (gin, gout) in enumerate(zip(scene.inputs, scene.outputs)):
         np.testing.assert_array_equal(gin.values, x[f])
@@ -58,7 +59,7 @@ def test_tick_cross_grids_are_conv1_maps_then_relu_output(scenes):
 def test_face_maps_and_zoomed_patch(scenes):
     scene = scenes["face"]
     x, y = relu(scene).input, relu(scene).output
-    mask = scene.trace.relu_switched_off("relu1")
+    mask = switched_off(scene.trace, "relu1")
     for f, (a, b) in enumerate(zip(scene.inputs, scene.outputs)):
         np.testing.assert_array_equal(a.values, x[f])
         np.testing.assert_array_equal(a.rgb, scene.cmap.rgb(x[f]))

@@ -6,8 +6,8 @@ from manim import tempconfig
 from PIL import Image
 
 from engine import functional as F
-from engine.explain import shifted_logits
-from scenes import style
+from scenes import legacy_style as style
+from scenes.plans.terms import shifted_logits, softmax_terms
 from scenes.prob_parts import num
 from scenes.softmax import SoftmaxScene
 from scenes.story import load_story
@@ -58,14 +58,14 @@ def test_shifted_logits():
     trace = load_story("tick-cross").trace
     s = shifted_logits(trace)
     np.testing.assert_allclose(s, trace.logits - trace.logits.max())
-    np.testing.assert_allclose(np.exp(s), trace.softmax_terms().shifted_exps)
+    np.testing.assert_allclose(np.exp(s), softmax_terms(trace).shifted_exps)
     assert s.max() == 0
 
 
 @pytest.mark.parametrize("example", ALL)
 def test_table_shows_the_trace(scenes, example):
     scene = scenes[example]
-    tr, t = scene.trace, scene.trace.softmax_terms()
+    tr, t = scene.trace, softmax_terms(scene.trace)
     assert texts(scene.names) == list(tr.class_names)
     assert texts(scene.p_texts) == [num(p) for p in tr.probabilities]
     # Final table: the shifted version (z - max, e^(z - max) and its sum), same probabilities.
@@ -80,7 +80,7 @@ def test_table_shows_the_trace(scenes, example):
 @pytest.mark.parametrize("example", ["tick-cross", "face", "custom"])
 def test_raw_exponentials_shown_first(scenes, example):
     scene = scenes[example]
-    tr, t = scene.trace, scene.trace.softmax_terms()
+    tr, t = scene.trace, softmax_terms(scene.trace)
     assert scene.raw and "shift" in [n for n, _ in scene.steps]
     assert texts(scene.z_raw) == [num(v) for v in tr.logits]
     assert texts(scene.exp_raw) == [num(v) for v in t.exps]
@@ -93,7 +93,7 @@ def test_raw_exponentials_shown_first(scenes, example):
 @pytest.mark.parametrize("example", ALL)
 def test_dots_sit_on_the_curve_at_the_trace_values(scenes, example):
     scene = scenes[example]
-    t = scene.trace.softmax_terms()
+    t = softmax_terms(scene.trace)
     shifted = scene._axes(True)
     for k, dot in enumerate(scene.dots):
         np.testing.assert_allclose(dot.get_center(), shifted.c2p(shifted_logits(scene.trace)[k], t.shifted_exps[k]))
@@ -110,7 +110,7 @@ def test_huge_logits_skip_the_raw_plot(scenes):
     scene = scenes["huge"]
     assert not scene.raw and scene.axes_raw is None
     assert "shift" not in [n for n, _ in scene.steps]
-    assert not np.all(np.isfinite(scene.trace.softmax_terms().exps))
+    assert not np.all(np.isfinite(softmax_terms(scene.trace).exps))
 
 
 @pytest.mark.parametrize("example", ALL)

@@ -3,9 +3,10 @@ import pytest
 from PIL import Image
 
 import engine
-from engine.experiments import busiest_patch, variant
+from engine.experiments import variant
+from scenes.legacy_style import fmt
+from scenes.plans.pick import busiest_patch
 from scenes.story import load_story
-from scenes.style import fmt
 from tests.scene_helpers import build, fill_rgb, on_screen
 
 ALL = ["tick-cross", "face", "custom"]

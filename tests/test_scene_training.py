@@ -4,10 +4,10 @@ from manim import Text
 from PIL import Image
 
 import engine
-from scenes import style
+from scenes import legacy_style as style
+from scenes.legacy_style import fmt
 from scenes.prob_parts import precise_prob
 from scenes.story import load_story
-from scenes.style import fmt
 from scenes.training import percent
 from tests.scene_helpers import build, fill_rgb, on_screen
 

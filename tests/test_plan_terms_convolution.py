@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from engine.explain import ConvTerms, channel_sums, weight_scale
+from scenes.plans.terms import ConvTerms, channel_sums, conv_terms, match_map, weight_scale
 
 
 def terms(patch, weights, match=None):
@@ -39,6 +39,6 @@ def test_on_a_real_trace():
 
     ex = engine.get_example("tick-cross")
     trace = engine.load_model("tick-cross").trace(ex.load_image(ex.image_path()))
-    t = trace.conv_terms("conv1", 1, 4, 5)
+    t = conv_terms(trace, "conv1", 1, 4, 5)
     assert np.isclose(channel_sums(t).sum(), t.total)
-    assert np.isclose(t.total / weight_scale(t), trace.match_map("conv1")[1, 4, 5])
+    assert np.isclose(t.total / weight_scale(t), match_map(trace, "conv1")[1, 4, 5])

@@ -1,4 +1,4 @@
-"""The arithmetic behind single numbers of a trace, spelled out term by term for the scenes.
+"""The arithmetic behind single numbers of a trace, spelled out term by term for the chapters.
 
 Scenes never compute: when a chapter shows "pixel x weight, summed, plus bias", the terms come
 from here, and each function checks that its terms add up to the value the layer produced.
@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .functional import log_softmax
+from engine import functional as F
+from engine.functional import log_softmax
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,9 @@ class ConvTerms:
     match: float  # the averaged response in [-1, 1]: total / sum(|weights|)
 
 
-def conv_terms(step, f: int, r: int, c: int) -> ConvTerms:
+def conv_terms(trace, name: str, f: int, r: int, c: int) -> ConvTerms:
+    """The products, sum, bias and averaged match behind cell [f, r, c] of Conv2D step ``name``."""
+    step = trace.step(name)
     if step.kind != "Conv2D":
         raise ValueError(f"{step.name} is a {step.kind}, not a Conv2D")
     k, s, p = step.config["kernel_size"], step.config["stride"], step.config["padding"]
@@ -62,7 +65,9 @@ class DenseTerms:
     output: float
 
 
-def dense_terms(step, k: int) -> DenseTerms:
+def dense_terms(trace, name: str, k: int) -> DenseTerms:
+    """Evidence x weight, summed, plus bias, behind output ``k`` of Dense step ``name``."""
+    step = trace.step(name)
     if step.kind != "Dense":
         raise ValueError(f"{step.name} is a {step.kind}, not a Dense")
     x, w = step.input, step.params["weight"][k]
@@ -159,3 +164,14 @@ def class_penalties(trace) -> np.ndarray:
 def penalty(p) -> np.ndarray:
     """-log p (natural log) of probabilities ``p`` in (0, 1], e.g. reference points on the curve."""
     return -np.log(np.asarray(p, dtype=np.float64))
+
+
+def switched_off(trace, name: str) -> np.ndarray:
+    """Boolean mask of the cells ReLU step ``name`` set to zero (its input was negative)."""
+    return trace.step(name).input < 0
+
+
+def match_map(trace, name: str) -> np.ndarray:
+    """Conv2D step ``name``'s response as an average in [-1, 1] (see ``functional.match_map``)."""
+    s = trace.step(name)
+    return F.match_map(s.input[None], s.params["weight"], s.config["stride"], s.config["padding"])[0]

@@ -26,8 +26,8 @@ from manim import (
 )
 from manim.constants import RESAMPLING_ALGORITHMS
 
-from scenes import style
-from scenes.style import FONT, fmt, ink_for
+from scenes import legacy_style as style
+from scenes.legacy_style import FONT, fmt, ink_for
 
 ColourMap = Callable[[np.ndarray], np.ndarray]  # values -> uint8 RGB, like style.Diverging.rgb
 
