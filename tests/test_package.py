@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from convreel import sources
+
 REPO = Path(__file__).resolve().parent.parent
 PACKAGES = ("engine", "scenes", "convreel")
 EXTRA = {
@@ -68,6 +70,10 @@ def test_wheel_carries_every_module_and_the_bundled_assets(wheel):
     assert {"engine/assets/tick-cross.npz", "engine/assets/face.npz"} <= assets <= names
     assert {n.split("/")[0] for n in names} == {*PACKAGES, wheel.name.split("-py3")[0] + ".dist-info"}
     assert {"scenes/fonts/Reel.ttf", "convreel/locale/zh/LC_MESSAGES/convreel.mo"} <= names
+    # Every data file the cache key counts (templates, catalogs) ships too.
+    packages = {p.parent for pkg in PACKAGES for p in (REPO / pkg).rglob("__init__.py")}
+    data = {p.relative_to(REPO).as_posix() for folder in packages for p in sources.data_files(folder)}
+    assert data <= names, sorted(data - names)
     assert not [n for n in names if "/media/" in n or "__pycache__" in n]
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "convreel = convreel.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
