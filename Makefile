@@ -55,7 +55,7 @@ lint: setup
 # unless a recipe changed, up to floating-point rounding in the weights), then show what changed.
 # `convreel train` itself writes ./EXAMPLE.npz in the current folder, never the bundled copies.
 assets: setup
-	$(BIN)/python -c 'from convreel.predict import train; [print(*train(e)) for e in ("tick-cross", "face")]'
+	$(BIN)/python -c 'from convreel.predict import train; [print("saved", train(e).path) for e in ("tick-cross", "face")]'
 	-@git status --short -- assets
 
 # The wheel (with the bundled models and images) in dist/, for `pipx install` or `pip install`.

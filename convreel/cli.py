@@ -84,10 +84,13 @@ def train(example: str, output: Path | None, data: Path | None) -> None:
             f"  val loss {r.val_loss:.4f}  val acc {r.val_accuracy:.3f}"
         )
 
-    path, accuracy = run_train(example, output or Path(f"{example}.npz"), data, on_epoch=show)
-    if accuracy is not None:
-        click.echo(f"held-out accuracy: {accuracy:.4f}")
-    click.echo(f"saved {path}")
+    result = run_train(example, output or Path(f"{example}.npz"), data, on_epoch=show)
+    # A folder has no generated held-out set: its own validation split is the measure. ECE is the
+    # expected calibration error over 10 equal-width confidence bins (0: confidence = accuracy).
+    name, figures = ("held-out", result.held_out) if result.held_out else ("validation", result.validation)
+    click.echo(f"{name} accuracy: {figures['accuracy']:.4f} ({figures['n']} images)")
+    click.echo(f"{name} ECE (10 bins): {figures['ece']:.4f}")
+    click.echo(f"saved {result.path}")
 
 
 @main.command("list")

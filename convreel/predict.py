@@ -33,24 +33,31 @@ def predict(image: str | Path, example: str, model: str | Path | None = None) ->
     return Prediction(example, Path(image), net.class_names, tuple(trace.probabilities), trace.predicted_class)
 
 
-def train(
-    example: str, output: Path | None = None, data: Path | None = None, on_epoch=None
-) -> tuple[Path, float | None]:
-    """Train an example from scratch; return where the weights went and the held-out accuracy.
+@dataclass(frozen=True)
+class Training:
+    """What `convreel train` reports: where the weights went and how good they are."""
+
+    path: Path
+    validation: dict  # accuracy, ece, n on the validation split
+    held_out: dict | None  # the same on the held-out set (generated data only)
+    images: tuple[Path, ...]  # example images rewritten (bundled model only)
+
+
+def train(example: str, output: Path | None = None, data: Path | None = None, on_epoch=None) -> Training:
+    """Train an example from scratch and save it; report accuracy and calibration error.
 
     Without ``output`` this rewrites the bundled weights and example images in ``assets/``.
 
-    With ``data`` (a folder of class sub-folders) there is no generated held-out set, so the
-    accuracy returned is None and the history's validation accuracy is the measure.
+    With ``data`` (a folder of class sub-folders) there is no generated held-out set: the
+    validation split is the measure.
     """
     ex = engine.get_example(example)
     folder = None
     if data is not None:
         folder = engine.datasets.image_folder(data, ex.load_image)
     net, _ = engine.train_example(example, data=folder, on_epoch=on_epoch)
-    accuracy = None if folder is not None else engine.held_out_accuracy(net, example)
-    if accuracy is not None:
-        net.meta["held_out_accuracy"] = accuracy
-    if output is None:
-        engine.examples.write_example_images(example)
-    return net.save(output if output is not None else ex.model_path), accuracy
+    images = ()
+    if output is None and folder is None:
+        images = tuple(engine.examples.write_example_images(example, net))
+    path = net.save(output if output is not None else ex.model_path)
+    return Training(path, net.meta["validation"], net.meta.get("held_out"), images)

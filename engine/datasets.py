@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+from .images import _square, binarize  # the loader's own resize and threshold, for photo-like drawings
+
 TICK_CROSS_SIZE = 12
 TICK_CROSS_CLASSES = ("tick", "cross")
 FACE_SIZE = 28
@@ -19,19 +21,31 @@ _SUPER = 8  # draw at 8x and downsample, so strokes and curves antialias before 
 
 
 def draw_tick_cross(
-    kind: str, rng: np.random.Generator, size: int = TICK_CROSS_SIZE, noise: float = 0.02
+    kind: str,
+    rng: np.random.Generator,
+    size: int = TICK_CROSS_SIZE,
+    noise: float = 0.02,
+    extent: tuple[float, float] = (0.55, 0.85),
+    width: tuple[float, float] = (0.9, 1.6),
+    jitter: float = 0.0,
+    photo: bool = False,
 ) -> np.ndarray:
     """One tick or cross as a (size, size) array of -1 (background) and +1 (ink).
 
-    Position, size, stroke width, slant and a little pixel noise are random.
+    Position, size (``extent``: a share of the image side), stroke width (``width``, in pixels),
+    slant and a little pixel noise are random. ``jitter`` > 0 draws by a less steady hand: every
+    stroke's ends and corner move by a normal offset of that share of the drawing's size.
+    ``photo`` shrinks and thresholds the drawing exactly as ``load_binary`` does a user's photo
+    (antialiased resize, threshold halfway between darkest and lightest) instead of box-averaging
+    and a fixed threshold: thin strokes break up and small drawings blur the way real ones do.
     """
     big = size * _SUPER
     img = Image.new("L", (big, big), 0)
     draw = ImageDraw.Draw(img)
-    extent = rng.uniform(0.55, 0.85) * big
+    extent = rng.uniform(*extent) * big
     cx = big / 2 + rng.uniform(-1, 1) * (big - extent) / 2
     cy = big / 2 + rng.uniform(-1, 1) * (big - extent) / 2
-    width = int(round(rng.uniform(0.9, 1.6) * _SUPER))
+    width = int(round(rng.uniform(*width) * _SUPER))
     angle = rng.uniform(-0.25, 0.25)
     if kind == "tick":
         pts = [(-0.45, 0.05), (-0.1, 0.45), (0.5, -0.5)]
@@ -41,22 +55,30 @@ def draw_tick_cross(
         strokes = [[(-a, -b), (a, b)], [(a, -b), (-a, b)]]
     else:
         raise ValueError(f"unknown shape {kind!r}")
+    if jitter > 0:  # only then, so the default drawings stay what they always were for a seed
+        strokes = [(np.array(st) + rng.normal(0, jitter, (len(st), 2))).tolist() for st in strokes]
     cos, sin = math.cos(angle), math.sin(angle)
     for stroke in strokes:
         xy = [(cx + extent * (x * cos - y * sin), cy + extent * (x * sin + y * cos)) for x, y in stroke]
         draw.line(xy, fill=255, width=width, joint="curve")
-    small = np.asarray(img.resize((size, size), Image.Resampling.BOX), dtype=np.float64) / 255
-    ink = small > 0.35
+    if photo:
+        ink = binarize(np.asarray(_square(img, size), dtype=np.float64)) > 0
+    else:
+        ink = np.asarray(img.resize((size, size), Image.Resampling.BOX), dtype=np.float64) / 255 > 0.35
     flip = rng.random(ink.shape) < noise
     return np.where(ink ^ flip, 1.0, -1.0)
 
 
-def tick_cross_dataset(n: int, seed: int, noise: float = 0.02) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` images (n, 1, 12, 12) in {-1, +1} and labels (0 tick, 1 cross), balanced."""
+def tick_cross_dataset(n: int, seed: int, noise: float = 0.02, **style) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` images (n, 1, 12, 12) in {-1, +1} and labels (0 tick, 1 cross), balanced.
+
+    ``style`` (``extent``, ``width``, ``jitter``, ``photo``: see ``draw_tick_cross``) changes how
+    the drawings are made, e.g. to augment the training data.
+    """
     rng = np.random.default_rng(seed)
     labels = np.arange(n) % 2
     rng.shuffle(labels)
-    x = np.stack([draw_tick_cross(TICK_CROSS_CLASSES[k], rng, noise=noise) for k in labels])[:, None]
+    x = np.stack([draw_tick_cross(TICK_CROSS_CLASSES[k], rng, noise=noise, **style) for k in labels])[:, None]
     return x, labels
 
 

@@ -1,6 +1,6 @@
 """Small, real experiments the later chapters show: one learning step, learning-rate runs,
-shifted and scaled inputs, receptive fields (level by level), the inputs that excite a deep map
-most, and one patch convolved under different strides and paddings."""
+receptive fields (level by level), the inputs that excite a deep map most, and one patch
+convolved under different strides and paddings."""
 
 from __future__ import annotations
 
@@ -60,58 +60,61 @@ def loss_curve(
     batch_size: int = 32,
     every: int = 5,
     seed: int = 0,
+    momentum: float = 0.9,
+    label_smoothing: float = 0.0,
 ) -> dict:
     """Train a copy with momentum SGD for ``steps`` mini-batches and record the mean training loss
-    of every ``every`` steps. A run whose loss overflows stops there (``diverged``)."""
+    (plain cross-entropy) of every ``every`` steps. A run whose loss overflows stops there.
+
+    Besides the curve (``losses``) the record holds the facts a caption needs to describe it:
+
+    - ``start``: the loss of the starting weights on the first ``every`` batches;
+    - ``final``: the mean of the last quarter of the curve (one noisy batch does not decide);
+    - ``min`` and ``max``: the lowest and highest points of the curve;
+    - ``rose_above_start``: whether the curve climbed more than 5% above ``start`` (a run that
+      barely moves wanders about 1% either way from batch to batch);
+    - ``rebound``: how far the curve climbed back above the lowest loss it had reached before,
+      at most (0 for a curve that only goes down): a measure of oscillation;
+    - ``diverged``: whether the loss overflowed (or passed 1e6), and ``steps_run`` before that.
+    """
     net = network.copy()
-    opt = SGD(net, lr=lr, momentum=0.9)
+    opt = SGD(net, lr=lr, momentum=momentum)
     rng = np.random.default_rng(seed)
-    losses, window, diverged = [], [], False
-    for step in range(1, steps + 1):
-        idx = rng.choice(len(x), batch_size, replace=False)
+    batch_size = min(batch_size, len(x))
+    batches = [rng.choice(len(x), batch_size, replace=False) for _ in range(steps)]
+    start = float(np.mean([F.cross_entropy(net.forward(x[i]), y[i])[0] for i in batches[:every]]))
+    losses, window, diverged, steps_run = [], [], False, 0
+    for step, idx in enumerate(batches, 1):
         with np.errstate(all="ignore"):
-            loss, d = F.cross_entropy(net.forward(x[idx]), y[idx])
-            if not np.isfinite(loss) or loss > 1e6:
+            logits = net.forward(x[idx])
+            objective, d = F.cross_entropy(logits, y[idx], label_smoothing)
+            loss = objective if label_smoothing == 0 else F.cross_entropy(logits, y[idx])[0]
+            if not (np.isfinite(loss) and np.isfinite(objective)) or loss > 1e6:
                 diverged = True
                 break
             net.backward(d, input_grad=False)
             opt.step()
+        steps_run = step
         window.append(loss)
         if step % every == 0:
             losses.append(float(np.mean(window)))
             window = []
-    return {"lr": lr, "every": every, "batch_size": batch_size, "losses": losses, "diverged": diverged}
-
-
-# -- invariance -----------------------------------------------------------------------------------
-def shift(image: np.ndarray, dy: int, dx: int, fill: float | np.ndarray) -> np.ndarray:
-    """Move a (C, H, W) image by (dy, dx) pixels; uncovered pixels take ``fill`` (per channel)."""
-    c, h, w = image.shape
-    out = np.empty_like(image, dtype=np.float64)
-    out[...] = np.asarray(fill, dtype=np.float64).reshape(-1, 1, 1) if np.ndim(fill) else fill
-    ys, yd = (slice(0, h - dy), slice(dy, h)) if dy >= 0 else (slice(-dy, h), slice(0, h + dy))
-    xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
-    out[:, yd, xd] = image[:, ys, xs]
-    return out
-
-
-def scale(image: np.ndarray, factor: float, fill: float | np.ndarray) -> np.ndarray:
-    """Zoom a (C, H, W) image about its centre by ``factor`` (nearest pixel, ``fill`` outside)."""
-    c, h, w = image.shape
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
-    sy = np.round((yy - (h - 1) / 2) / factor + (h - 1) / 2).astype(int)
-    sx = np.round((xx - (w - 1) / 2) / factor + (w - 1) / 2).astype(int)
-    inside = (sy >= 0) & (sy < h) & (sx >= 0) & (sx < w)
-    out = np.empty_like(image, dtype=np.float64)
-    out[...] = np.asarray(fill, dtype=np.float64).reshape(-1, 1, 1) if np.ndim(fill) else fill
-    out[:, inside] = image[:, sy[inside], sx[inside]]
-    return out
-
-
-def background(image: np.ndarray) -> np.ndarray:
-    """The fill for uncovered pixels: the median colour of the image's border, per channel."""
-    border = np.concatenate([image[:, 0, :], image[:, -1, :], image[:, :, 0], image[:, :, -1]], axis=1)
-    return np.median(border, axis=1)
+    curve = np.array(losses) if losses else np.array([start])
+    tail = curve[-max(1, len(curve) // 4) :]
+    return {
+        "lr": lr,
+        "every": every,
+        "batch_size": batch_size,
+        "losses": losses,
+        "start": start,
+        "final": float(tail.mean()),
+        "min": float(curve.min()),
+        "max": float(curve.max()),
+        "rose_above_start": bool(curve.max() > 1.05 * start),
+        "rebound": float((curve - np.minimum.accumulate(curve)).max()),
+        "diverged": diverged,
+        "steps_run": steps_run,
+    }
 
 
 # -- receptive fields -----------------------------------------------------------------------------
@@ -224,34 +227,6 @@ def receptive_chain(network, layer: str, r: int, c: int) -> list[Level]:
     if levels[-1].box != tuple(expected):
         raise AssertionError(f"chain ends at {levels[-1].box}, receptive_field gives {expected}")
     return levels
-
-
-# -- the learning step's table ---------------------------------------------------------------
-def change(step, name: str) -> np.ndarray:
-    """after - before of parameter ``name``: the step taken, equal to -lr * gradient."""
-    delta = np.asarray(step.after[name], dtype=np.float64) - np.asarray(step.before[name], dtype=np.float64)
-    if not np.allclose(delta, -step.lr * step.grads[name], rtol=1e-6, atol=1e-12 + 1e-9 * np.abs(step.before[name])):
-        raise AssertionError(f"{name}: after - before is not -lr * gradient")
-    return delta
-
-
-def top_gradients(gradient: np.ndarray, n: int) -> np.ndarray:
-    """Indices of the ``n`` entries of the 1-D ``gradient`` with the largest magnitude, largest first
-    (ties: lower index first)."""
-    g = np.abs(np.asarray(gradient, dtype=np.float64).ravel())
-    return np.argsort(-g, kind="stable")[: min(n, g.size)]
-
-
-def largest_gradient(step) -> float:
-    """The largest |gradient| over every parameter of the network."""
-    return float(max(np.abs(g).max(initial=0.0) for g in step.grads.values()))
-
-
-def runner_up(probabilities: np.ndarray, label: int) -> int:
-    """The most probable class other than ``label``."""
-    p = np.array(probabilities, dtype=np.float64)
-    p[label] = -np.inf
-    return int(np.argmax(p))
 
 
 # -- stride and padding on a small patch -------------------------------------------------------

@@ -163,16 +163,25 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def cross_entropy(logits: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
-    """Batch-mean negative log-likelihood of ``labels`` and its gradient w.r.t. ``logits``."""
+def cross_entropy(logits: np.ndarray, labels: np.ndarray, label_smoothing: float = 0.0) -> tuple[float, np.ndarray]:
+    """Batch-mean cross-entropy of ``labels`` and its gradient w.r.t. ``logits``.
+
+    With ``label_smoothing`` = e the target is (1 - e) on the true class plus e spread evenly over
+    all K classes, as in ``torch.nn.functional.cross_entropy(..., label_smoothing=e)``: the loss is
+    smallest where the true class gets 1 - e + e/K, so a network trained on it stops short of
+    certainty instead of pushing its logits apart forever.
+    """
     logits = np.atleast_2d(np.asarray(logits, dtype=np.float64))
     labels = np.atleast_1d(np.asarray(labels, dtype=np.int64))
-    n = logits.shape[0]
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must lie in [0, 1], got {label_smoothing}")
+    n, k = logits.shape
     logp = log_softmax(logits)
-    loss = -logp[np.arange(n), labels].mean()
-    dlogits = np.exp(logp)
-    dlogits[np.arange(n), labels] -= 1.0
-    return float(loss), dlogits / n
+    target = np.full((n, k), label_smoothing / k)
+    target[np.arange(n), labels] += 1.0 - label_smoothing
+    loss = -(target * logp).sum(axis=1).mean()
+    # d/dz of -sum(t * log softmax(z)) is softmax(z) - t, since the targets sum to 1.
+    return float(loss), (np.exp(logp) - target) / n
 
 
 def match_map(x: np.ndarray, w: np.ndarray, stride: int = 1, padding: int = 0) -> np.ndarray:

@@ -1,10 +1,8 @@
-"""Training: the bundled model's real history, epoch by epoch; its guess for this image before and
-after; a filter and its feature map before and after; and three real runs with different learning
-rates."""
+"""Training: the model's real history, epoch by epoch; its guess for this picture before and after; a
+filter and its feature map before and after; and short runs with three learning rates, each
+labelled with what happened in it. The plan chooses every claim."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import numpy as np
 from manim import (
@@ -13,517 +11,275 @@ from manim import (
     RIGHT,
     UP,
     Arrow,
-    Axes,
     DashedLine,
     Dot,
-    FadeIn,
+    Group,
     GrowFromEdge,
     Line,
     Rectangle,
+    ReplacementTransform,
+    Square,
     SurroundingRectangle,
-    TransformFromCopy,
     ValueTracker,
     VGroup,
-    VMobject,
     always_redraw,
     linear,
 )
 
-import engine
-from scenes import legacy_style as style
-from scenes.legacy_base import ChapterScene
-from scenes.legacy_parts import PixelImage, ValueGrid, boxed, keep_on_screen, label, legend
-from scenes.prob_parts import nice_step, precise_prob
+from scenes import style
+from scenes.base import ChapterScene
+from scenes.i18n import N_, _
+from scenes.layout import Zone
+from scenes.parts import (
+    Grid,
+    NumberCells,
+    PixelImage,
+    PlotLine,
+    QuickFade,
+    axis_ticks,
+    boxed,
+    fade_in,
+    grown,
+    label,
+    legend,
+    plain_axes,
+    wrapped,
+)
+from scenes.plans.names import shown
+from scenes.plans.numbers import fmt, percent, prob
+from scenes.plans.training import plan
 
 TRAIN_COLOUR = style.CLASS_COLOURS[2]  # training-set curves
 VAL_COLOUR = style.HIGHLIGHT  # validation-set curves: the exam
-LR_COLOURS = (style.NEGATIVE, style.WINNER, style.POSITIVE)  # too small, good, too large
-LR_WORDS = ("too small", "good", "too large")
 
 
-def percent(v: float) -> str:
-    """An accuracy (0-1) as a percentage, without trailing zeros (0.9975 -> 99.75%)."""
-    s = f"{100 * float(v):.2f}".rstrip("0").rstrip(".")
-    return f"{s}%"
-
-
-class PlotLine(VMobject):
-    """Data points joined by straight lines on ``axes``; ``xs``/``ys`` are the plotted coordinates
-    (``values`` the numbers they stand for, when the axis is not linear, e.g. log scale)."""
-
-    def __init__(self, axes: Axes, xs, ys, colour: str, width: float = 4, values=None) -> None:
-        super().__init__()
-        self.xs, self.ys = np.array(xs, dtype=np.float64), np.array(ys, dtype=np.float64)
-        self.values = self.ys if values is None else np.array(values, dtype=np.float64)
-        pts = [axes.c2p(x, y) for x, y in zip(self.xs, self.ys)]
-        if len(pts) >= 2:
-            self.set_points_as_corners(pts)
-        self.set_stroke(colour, width=width)
-
-
-def grown(axes: Axes, xs: np.ndarray, ys: np.ndarray, t: float, colour: str, width: float = 4) -> VGroup:
-    """The part of a curve with x <= t (the last segment cut at t) and a dot at its head."""
-    k = int(np.searchsorted(xs, t, side="right"))
-    px, py = list(xs[:k]), list(ys[:k])
-    if 0 < k < len(xs) and t > xs[k - 1]:
-        a = (t - xs[k - 1]) / (xs[k] - xs[k - 1])
-        px.append(t)
-        py.append(ys[k - 1] + a * (ys[k] - ys[k - 1]))
-    out = VGroup()
-    if len(px) >= 2:
-        out.add(PlotLine(axes, px, py, colour, width))
-    if px:
-        out.add(Dot(axes.c2p(px[-1], py[-1]), radius=0.06, color=colour))
-    return out
+def entry(sample, text: str, colour: str, first: bool = True) -> VGroup:
+    """A key entry: a sample (a line, a colour bar) and its words, side by side (words first if not
+    ``first``)."""
+    if isinstance(sample, Line):
+        sample.set_length(0.5)
+    words = label(text, size=style.SMALL, colour=colour)
+    return VGroup(*((sample, words) if first else (words, sample))).arrange(RIGHT, buff=0.15)
 
 
 class BarPairs(VGroup):
-    """Two probabilities per class side by side: ``before`` (muted) and ``after`` (the predicted
-    class in ``style.WINNER``, the others in ``style.TEXT``), bar height ``max_height * p``."""
+    """Two probabilities per class side by side: ``before`` (muted) and ``after`` (the ``winner`` in
+    ``style.WINNER``, the others in ``style.TEXT``), each bar ``max_height * p`` tall."""
 
-    def __init__(self, before, after, names: Sequence[str], max_height: float = 3.3, spacing: float = 2.4) -> None:
+    def __init__(self, before, after, winner: int, names, max_height: float = 2.8, spacing: float = 2.4) -> None:
         super().__init__()
-        self.before = np.array(before, dtype=np.float64)
-        self.after = np.array(after, dtype=np.float64)
+        self.before, self.after = np.array(before, dtype=np.float64), np.array(after, dtype=np.float64)
         self.max_height = max_height
-        n, w, off = len(names), 0.6, 0.42
-        win = int(np.argmax(self.after))
+        n, width, off = len(names), 0.62, 0.44
         self.bars_before, self.bars_after = VGroup(), VGroup()
         self.numbers_before, self.numbers_after, self.names = VGroup(), VGroup(), VGroup()
         for k in range(n):
             x = (k - (n - 1) / 2) * spacing
-            for vals, bars, nums, dx, fill in (
+            for values, bars, numbers, dx, fill in (
                 (self.before, self.bars_before, self.numbers_before, -off, style.MUTED),
-                (self.after, self.bars_after, self.numbers_after, off, style.WINNER if k == win else style.TEXT),
+                (self.after, self.bars_after, self.numbers_after, off, style.WINNER if k == winner else style.TEXT),
             ):
-                bar = Rectangle(width=w, height=max(max_height * vals[k], 1e-4), stroke_width=0)
-                bar.set_fill(fill, opacity=1).move_to([x + dx, 0, 0], aligned_edge=DOWN)
-                bars.add(bar)
-                nums.add(label(precise_prob(vals[k]), size=style.SMALL_SIZE - 2, colour=fill).next_to(bar, UP, 0.08))
-            colour = style.WINNER if k == win else style.TEXT
-            self.names.add(label(names[k], size=style.SMALL_SIZE + 2, colour=colour).move_to([x, -0.3, 0]))
-        half = (n - 1) / 2 * spacing + spacing / 2
-        self.baseline = Line([-half, 0, 0], [half, 0, 0], color=style.GRID_LINE, stroke_width=2)
-        # Numbers of a pair must not touch: nudge them up alternately when they would.
-        for a, b in zip(self.numbers_before, self.numbers_after):
+                bar = Rectangle(width=width, height=max(max_height * values[k], 1e-4), stroke_width=0)
+                bars.add(bar.set_fill(fill, opacity=1).move_to([x + dx, 0, 0], aligned_edge=DOWN))
+                numbers.add(label(prob(values[k]), size=style.SMALL, colour=fill).next_to(bar, UP, buff=0.08))
+            self.names.add(label(names[k], size=style.LABEL).move_to([x, -0.3, 0]))
+            a, b = self.numbers_before[k], self.numbers_after[k]
             if a.get_right()[0] > b.get_left()[0] - 0.05 and abs(a.get_y() - b.get_y()) < a.height:
-                a.shift(UP * (b.get_top()[1] + 0.05 - a.get_bottom()[1]))
+                a.shift(UP * (b.get_top()[1] + 0.05 - a.get_bottom()[1]))  # the pair's numbers must not touch
+        half = n * spacing / 2
+        self.baseline = Line([-half, 0, 0], [half, 0, 0], color=style.GRID_LINE, stroke_width=2)
         self.add(self.baseline, self.bars_before, self.bars_after, self.numbers_before, self.numbers_after, self.names)
 
 
 class TrainingScene(ChapterScene):
     chapter_id = "training"
-    subtitle = "Thousands of pictures, one small correction at a time"
+    subtitle = N_("Thousands of pictures, one small correction at a time")
 
     def construct(self) -> None:
+        self.plan = p = plan(self.story)
         self.title_card()
-        net = self.story.network
-        self.history = engine.History.from_dict(net.meta["history"]) if net.meta.get("history") else None
-        self.sweep = net.meta.get("lr_sweep") or []
-        epochs = [s.epoch for s in net.snapshots]
-        self.first_epoch = epochs[0] if epochs else None
-        self.last_epoch = epochs[-1] if epochs else None
-        if self.history is not None and self.history.records:
-            self.curves_step()
-        if self.first_epoch is not None:
-            self.early = net.at_snapshot(self.first_epoch).trace(self.trace.image)
-            self.guess_step()
-            self.filters_step()
-        if self.sweep:
-            self.lr_step()
-        if len(self.steps) == 1:  # a model without any training record
-            self.step("no-record")
-            self.say("This model came without its training record, so there is nothing to replay.", 4)
-            self.settle()
+        if p.curves is not None:
+            self.curves_story()
+        if p.guess is not None:
+            self.guess_story()
+            self.filters_story()
+        if p.rates is not None:
+            self.rates_story()
+        if len(self.sections) == 1:  # a model without any training record
+            self.section("no-record")
+            with self.beat(p.no_record):
+                self.play(QuickFade(self.lay.main.place(wrapped(p.no_record, 8))), run_time=style.NORMAL)
 
-    # -- step 1: loss and accuracy, epoch by epoch ----------------------------------------------------
-    def _axes(self, centre, x_max: float, y_max: float, width: float, height: float) -> Axes:
-        ax = Axes(
-            x_range=[0, x_max, 1],
-            y_range=[0, y_max, 1],
-            x_length=width,
-            y_length=height,
-            tips=False,
-            axis_config={"include_ticks": False, "color": style.MUTED, "stroke_width": 2},
-        )
-        return ax.move_to(centre)
+    def chart(self, zone: Zone, title: str, x_max: float, y_top: float, xs, ys, ytext, xname: str):
+        """Axes filling ``zone``: the title above, readable ticks, the x axis's name under its right end."""
+        head = label(title, size=style.SMALL)
+        name = label(xname, size=style.SMALL, colour=style.MUTED)
+        axes = plain_axes(x_max, (0, y_top), zone.width - 1.45, zone.height - head.height - name.height - 1.0)
+        ticks = axis_ticks(axes, xs, ys, xtext=fmt, ytext=ytext)
+        name.next_to(ticks, DOWN, buff=0.1).align_to(axes, RIGHT)
+        head.next_to(axes, UP, buff=0.25).align_to(ticks, LEFT)
+        group = VGroup(head, axes, ticks, name)
+        zone.place(group, buff=0.08)  # room for the dots on the edges
+        return group, axes
 
-    def _ticks(self, ax: Axes, xs: Sequence[float], ys: Sequence[float], ytext, xtext=style.fmt) -> VGroup:
-        out = VGroup()
-        for v in xs:
-            p = ax.c2p(v, ax.y_range[0])
-            out.add(Line(p + 0.06 * UP, p + 0.06 * DOWN, color=style.MUTED, stroke_width=2))
-            out.add(label(xtext(v), size=style.SMALL_SIZE - 2, colour=style.MUTED).next_to(p, DOWN, buff=0.1))
-        for v in ys:
-            p = ax.c2p(ax.x_range[0], v)
-            out.add(Line(p + 0.06 * LEFT, p + 0.06 * RIGHT, color=style.MUTED, stroke_width=2))
-            out.add(label(ytext(v), size=style.SMALL_SIZE - 2, colour=style.MUTED).next_to(p, LEFT, buff=0.1))
-        return out
-
-    def curves_step(self) -> None:
-        h = self.history
-        ep = h.column("epoch").astype(np.float64)
+    # -- the history ----------------------------------------------------------------------------------
+    def curves_story(self) -> None:
+        c = self.plan.curves
+        ep = c.epochs
         last = float(ep[-1])
-        cols = {
-            "loss": (h.column("train_loss"), h.column("val_loss")),
-            "accuracy": (h.column("train_accuracy"), h.column("val_accuracy")),
-        }
-        top_loss = float(max(cols["loss"][0].max(), cols["loss"][1].max())) * 1.08
-        self.loss_axes = self._axes(LEFT * 3.45 + DOWN * 0.5, last, top_loss, 5.4, 4.1)
-        self.acc_axes = self._axes(RIGHT * 3.75 + DOWN * 0.5, last, 1.0, 5.4, 4.1)
-        xt = np.arange(0, last + 1e-9, nice_step(last, 4))
-        dl = nice_step(top_loss, 3)
-        loss_ticks = self._ticks(self.loss_axes, xt, np.arange(0, top_loss + 1e-9, dl), lambda v: f"{v:g}")
-        acc_ticks = self._ticks(self.acc_axes, xt, (0, 0.5, 1), percent)
-        titles = VGroup(
-            label("loss (lower is better)", size=style.SMALL_SIZE + 2).next_to(self.loss_axes, UP, buff=0.2),
-            label("accuracy (share right)", size=style.SMALL_SIZE + 2).next_to(self.acc_axes, UP, buff=0.2),
-        )
-        xnames = VGroup(
-            *[
-                label("epoch", size=style.SMALL_SIZE - 2, colour=style.MUTED)
-                .next_to(ax.c2p(last, 0), DOWN, buff=0.45)
-                .align_to(ax.x_axis, RIGHT)
-                for ax in (self.loss_axes, self.acc_axes)
-            ]
-        )
-        cfg = h.config
-        key = (
-            VGroup(
-                VGroup(
-                    Line(ORIGIN_LEFT, ORIGIN_RIGHT, color=TRAIN_COLOUR, stroke_width=5),
-                    label(f"training pictures ({cfg.get('n_train', '?')})", size=style.SMALL_SIZE, colour=TRAIN_COLOUR),
-                ).arrange(RIGHT, buff=0.15),
-                VGroup(
-                    Line(ORIGIN_LEFT, ORIGIN_RIGHT, color=VAL_COLOUR, stroke_width=5),
-                    label(
-                        f"validation pictures ({cfg.get('n_val', '?')}): the exam",
-                        size=style.SMALL_SIZE,
-                        colour=VAL_COLOUR,
-                    ),
-                ).arrange(RIGHT, buff=0.15),
-            )
-            .arrange(RIGHT, buff=0.6)
-            .move_to(UP * 2.85 + RIGHT * 0.3)
-        )
+        left, right = self.lay.split(1, 1, zone=self.lay.main)
+        loss_group, self.loss_axes = self.chart(left, _("loss (lower is better)"), last, c.loss_top, c.epoch_ticks,
+                                                c.loss_ticks, fmt, _("epoch"))  # fmt: skip
+        acc_group, self.acc_axes = self.chart(right, _("accuracy (share right)"), last, 1.0, c.epoch_ticks,
+                                              (0, 0.5, 1), percent, _("epoch"))  # fmt: skip
+        key = VGroup(entry(Line(LEFT, RIGHT, color=TRAIN_COLOUR, stroke_width=5), c.train_key, TRAIN_COLOUR),
+                     entry(Line(LEFT, RIGHT, color=VAL_COLOUR, stroke_width=5), c.val_key, VAL_COLOUR))  # fmt: skip
+        key.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        words, count = self.lay.footer.columns(2.2, 1)
+        words.place(key, LEFT)
         self.key = key
-        tracker = ValueTracker(0.0)
         specs = [
-            (self.loss_axes, "train_loss", TRAIN_COLOUR),
-            (self.loss_axes, "val_loss", VAL_COLOUR),
-            (self.acc_axes, "train_accuracy", TRAIN_COLOUR),
-            (self.acc_axes, "val_accuracy", VAL_COLOUR),
+            (self.loss_axes, c.train_loss, TRAIN_COLOUR, "train_loss"),
+            (self.loss_axes, c.val_loss, VAL_COLOUR, "val_loss"),
+            (self.acc_axes, c.train_accuracy, TRAIN_COLOUR, "train_accuracy"),
+            (self.acc_axes, c.val_accuracy, VAL_COLOUR, "val_accuracy"),
         ]
+        tracker = ValueTracker(0.0)
         live = [
-            always_redraw(lambda ax=ax, c=c, col=col: grown(ax, ep, h.column(c), tracker.get_value(), col))
-            for ax, c, col in specs
+            always_redraw(lambda ax=ax, v=v, col=col: grown(ax, ep, v, tracker.get_value(), col))
+            for ax, v, col, _n in specs
         ]
-        counter = always_redraw(
-            lambda: label(f"epoch {int(round(tracker.get_value()))} of {int(last)}", size=style.LABEL_SIZE).move_to(
-                UP * 3.45 + RIGHT * 5.5
-            )
-        )
-        self.step("curves")
-        n_classes = len(self.trace.class_names)
-        self.say(
-            "Training is like teaching a child with a picture book: show a labelled picture, let it guess, "
-            "correct it a little. One pass through every picture is an epoch.",
-            5,
-        )
-        self.play(
-            FadeIn(self.loss_axes), FadeIn(self.acc_axes), FadeIn(loss_ticks), FadeIn(acc_ticks),
-            FadeIn(titles), FadeIn(xnames), run_time=1,
-        )  # fmt: skip
-        self.play(FadeIn(key, shift=DOWN * 0.2), run_time=0.8)
-        self.add(*live, counter)  # the first points: the untrained network at epoch 0
-        self.settle()
+        counters = [label(_("epoch {e} of {n}").format(e=int(e), n=int(last)), size=style.LABEL) for e in ep]
+        for m in counters:
+            count.place(m, RIGHT)
+        counter = always_redraw(lambda: counters[int(round(tracker.get_value()))])
 
-        val_acc, loss = h.column("val_accuracy"), h.column("train_loss")
-        start = f"Untrained, at epoch {int(ep[0])}, it gets {percent(val_acc[0])} of the exam right"
-        start += ", no better than guessing. " if val_acc[0] <= 1.25 / n_classes else ". "
-        drops = -np.diff(loss)
-        if len(drops) > 1 and drops[0] == drops.max():
-            start += "The loss falls fastest in the first epoch, then keeps creeping down, "
-        else:
-            start += "The loss comes down epoch by epoch, "
-        self.say(start + f"while accuracy climbs to {percent(val_acc[-1])}.", 8)
-        self.play(tracker.animate.set_value(last), run_time=6.5, rate_func=linear)
+        self.section("curves")
+        with self.beat(c.intro):
+            self.play(*fade_in(loss_group, acc_group), run_time=style.NORMAL)
+            self.play(QuickFade(key, shift=0.2 * UP), run_time=style.NORMAL)
+            self.add(*live, counter)  # the first points: the untrained network at epoch 0
+        with self.beat(c.story) as b:
+            self.play(tracker.animate.set_value(last), run_time=0.8 * b.left, rate_func=linear)
         self.remove(*live, counter)
         # The finished curves, one line per history column, with a dot at every epoch.
-        self.curves: dict[str, PlotLine] = {}
-        self.points: dict[str, VGroup] = {}
-        for ax, c, col in specs:
-            self.curves[c] = PlotLine(ax, ep, h.column(c), col)
-            self.points[c] = VGroup(*[Dot(ax.c2p(x, y), radius=0.045, color=col) for x, y in zip(ep, h.column(c))])
-        final = label(f"epoch {int(last)} of {int(last)}", size=style.LABEL_SIZE).move_to(UP * 3.45 + RIGHT * 5.5)
-        self.add(*self.curves.values(), *self.points.values(), final)
-        self.settle()
+        self.curves, self.points = {}, {}
+        for ax, v, col, name in specs:
+            self.curves[name] = PlotLine(ax, ep, v, col)
+            self.points[name] = VGroup(*[Dot(ax.c2p(x, y), radius=0.045, color=col) for x, y in zip(ep, v)])
+        self.add(*self.curves.values(), *self.points.values(), counters[-1])
 
-        self.step("exam")
-        val_acc = h.column("val_accuracy")[-1]
-        lines = [label(f"exam (validation): {percent(val_acc)} right", size=style.SMALL_SIZE + 2, colour=VAL_COLOUR)]
-        held = self.story.network.meta.get("held_out_accuracy")
-        text = (
-            f"The validation pictures are the exam: the network never learns from them, it is only tested on them. "
-            f"After {int(last)} epochs it gets {percent(val_acc)} of them right."
-        )
-        if held is not None:
-            lines.append(label(f"fresh test pictures: {percent(held)} right", size=style.SMALL_SIZE + 2))
-            text += f" On a fresh set of pictures made only for testing: {percent(held)}."
-        self.exam_box = keep_on_screen(boxed(*lines).move_to(self.acc_axes.c2p(last * 0.55, 0.3)))
-        self.exam_numbers = (val_acc, held)
+        self.section("exam")
+        self.exam_box = VGroup(*[label(t, size=style.SMALL, colour=VAL_COLOUR if i == 0 else style.TEXT)
+                                 for i, t in enumerate(c.exam_lines)])  # fmt: skip
+        self.exam_box.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        words.place(self.exam_box, LEFT)
         marker = SurroundingRectangle(self.points["val_accuracy"][-1], color=VAL_COLOUR, buff=0.08)
-        self.say(text, 7)
-        self.play(FadeIn(marker), FadeIn(self.exam_box, shift=UP * 0.2), run_time=1)
-        self.settle()
-        self.clear_content()
+        with self.beat(c.exam_text):
+            self.play(QuickFade(key, appear=False), run_time=style.QUICK)
+            self.play(QuickFade(marker), QuickFade(self.exam_box, shift=0.2 * UP), run_time=style.NORMAL)
 
-    # -- step 2: this image's guess, before and after -------------------------------------------------
-    def _picture(self, height: float):
-        if self.is_rgb:
-            return PixelImage(self.trace.image, height=height)
-        return PixelImage(self.trace.image[0], style.Diverging(1.0), height=height)
+    # -- this picture before and after -------------------------------------------------------------------
+    def guess_story(self) -> None:
+        p, g = self.plan, self.plan.guess
+        names = [shown(n) for n in p.class_names]
+        left, right = self.lay.split(1, 2.4, zone=self.lay.body)
+        pic = left.place(PixelImage(p.image, p.picture_scale, height=min(left.width, 3.4)))
+        cap = label(self.story.image_name, size=style.SMALL, colour=style.MUTED).next_to(pic, DOWN, buff=0.15)
+        pairs = BarPairs(g.before, g.after, g.after_winner, names)
+        y = pairs.baseline.get_y() + pairs.max_height * g.chance
+        self.chance = DashedLine([pairs.baseline.get_left()[0], y, 0], [pairs.baseline.get_right()[0], y, 0],
+                                 color=style.GRID_LINE, stroke_width=2)  # fmt: skip
+        chance = label(g.chance_text, size=style.SMALL, colour=style.MUTED).next_to(pairs, DOWN, buff=0.25)
+        keys = VGroup(*[entry(Square(0.25, stroke_width=0).set_fill(c, 1), k, c)
+                        for k, c in ((g.before_key, style.MUTED), (g.after_key, style.WINNER))])  # fmt: skip
+        keys.arrange(RIGHT, buff=0.6).next_to(pairs, UP, buff=0.5)
+        right.place(VGroup(pairs, self.chance, chance, keys))
+        self.pairs = pairs
+        self.section("guess")
+        with self.beat(g.before_text):
+            self.clear()
+            self.play(
+                *fade_in(pic, cap, keys[0], pairs.baseline, pairs.names, self.chance, chance), run_time=style.NORMAL
+            )
+            self.play(*[GrowFromEdge(m, DOWN) for m in pairs.bars_before], QuickFade(pairs.numbers_before),
+                      run_time=style.NORMAL)  # fmt: skip
+        with self.beat(g.after_text):
+            self.play(QuickFade(keys[1]), *[GrowFromEdge(m, DOWN) for m in pairs.bars_after],
+                      QuickFade(pairs.numbers_after), run_time=style.SLOW)  # fmt: skip
 
-    def guess_step(self) -> None:
-        names = self.trace.class_names
-        n = len(names)
-        before, after = self.early.probabilities, self.trace.probabilities
-        self.step("guess")
-        pic = self._picture(3.2).move_to(LEFT * 4.6 + UP * 0.1)
-        cap = label(self.story.image_name, size=style.SMALL_SIZE, colour=style.MUTED).next_to(pic, DOWN, buff=0.15)
-        self.bars = BarPairs(before, after, names, spacing=min(2.6, 7.4 / n)).move_to(RIGHT * 1.9 + DOWN * 0.5)
-        self.bars.shift(UP * (-2.0 - self.bars.baseline.get_y()))
-        base_y = self.bars.baseline.get_y()
-        chance = DashedLine(
-            [self.bars.baseline.get_left()[0], base_y + self.bars.max_height / n, 0],
-            [self.bars.baseline.get_right()[0], base_y + self.bars.max_height / n, 0],
-            color=style.GRID_LINE,
-            stroke_width=2,
-        )
-        chance_label = label(f"chance: 1 in {n}", size=style.SMALL_SIZE - 2, colour=style.MUTED)
-        chance_label.next_to(chance, RIGHT, buff=0.12)
-        self.chance = chance
-        key = VGroup(
-            VGroup(Rectangle(width=0.3, height=0.2, stroke_width=0).set_fill(style.MUTED, 1),
-                   label(f"epoch {self.first_epoch} (untrained)", size=style.SMALL_SIZE, colour=style.MUTED)
-                   ).arrange(RIGHT, buff=0.12),
-            VGroup(Rectangle(width=0.3, height=0.2, stroke_width=0).set_fill(style.WINNER, 1),
-                   label(f"epoch {self.last_epoch} (trained)", size=style.SMALL_SIZE, colour=style.WINNER)
-                   ).arrange(RIGHT, buff=0.12),
-        ).arrange(RIGHT, buff=0.5).move_to(RIGHT * 1.9 + UP * 2.6)  # fmt: skip
-        keep_on_screen(VGroup(chance, chance_label))
-        top = self.early.prediction
-        wrong = self.trace.label is not None and not self.story.label_assumed and top != self.trace.label
-        self.say(
-            f"Now our picture. Before any training the network's top bet is {names[top]}, with only "
-            f"{precise_prob(before[top])}: a guess" + (", and a wrong one." if wrong else "."),
-            6,
-        )
-        self.play(
-            FadeIn(pic), FadeIn(cap), FadeIn(key), FadeIn(self.bars.baseline), FadeIn(self.bars.names), run_time=1
-        )
-        self.play(
-            *[GrowFromEdge(b, DOWN) for b in self.bars.bars_before],
-            FadeIn(self.bars.numbers_before),
-            FadeIn(chance),
-            FadeIn(chance_label),
-            run_time=1.2,
-        )
-        self.settle()
-        k = self.trace.prediction
-        self.say(
-            f"After {self.last_epoch} epochs the same picture gets {precise_prob(after[k])} for {names[k]}. "
-            "Nothing was hand-written: every weight was nudged there by the corrections.",
-            6,
-        )
-        self.play(*[GrowFromEdge(b, DOWN) for b in self.bars.bars_after], FadeIn(self.bars.numbers_after), run_time=1.5)
-        self.settle()
-        self.clear_content()
+    # -- the filters and map 1 before and after -------------------------------------------------------------
+    def filter_group(self, weight: np.ndarray) -> VGroup:
+        """One column per filter; in it one small grid per input channel, stacked (a texture)."""
+        f = self.plan.filters
+        element = NumberCells(text=lambda v: fmt(v, 2)) if f.numbers else None
+        cell = 0.6 if weight.shape[1] == 1 else 0.2  # a row of filters under 2 units high
+        columns = [VGroup(*[Grid(weight[i, ch], f.weight_scale, cell=cell, element=element)
+                            for ch in range(weight.shape[1])]).arrange(DOWN, buff=0.08)
+                   for i in range(weight.shape[0])]  # fmt: skip
+        return VGroup(*columns).arrange(RIGHT, buff=0.25)
 
-    # -- step 3: filters and one feature map, before and after --------------------------------------
-    def _filter_group(self, weight: np.ndarray, cmap, numbers: bool) -> VGroup:
-        """One column per filter; per column one small grid per input channel, stacked."""
-        f, c = weight.shape[:2]
-        cell = 0.46 if numbers else 0.2
-        group = VGroup()
-        for i in range(f):
-            col = VGroup(
-                *[ValueGrid(weight[i, ch], cmap, cell=cell, numbers=numbers, digits=2) for ch in range(c)]
-            ).arrange(DOWN, buff=0.08)
-            group.add(col)
-        return group.arrange(RIGHT, buff=0.3 if numbers else 0.22)
-
-    def filters_step(self) -> None:
-        conv = self.trace.steps_of("Conv2D")[0]
-        name = conv.name
-        w_early = self.early.step(name).params["weight"]
-        w_late = conv.params["weight"]
-        map_early, map_late = self.early.step(name).output[0], conv.output[0]
-        self.weights = (w_early, w_late)
-        self.maps_values = (map_early, map_late)
-        wmap = style.Diverging.for_values(w_early, w_late)
-        mmap = style.Diverging.for_values(map_early, map_late)
-        numbers = w_early[0].size <= 9 and w_early.shape[0] <= 3
-        rows_y = (1.2, -1.55)
-        self.filters, self.maps, row_labels = [], [], VGroup()
-        for w, m, y, text in (
-            (w_early, map_early, rows_y[0], f"epoch {self.first_epoch}\nrandom start"),
-            (w_late, map_late, rows_y[1], f"epoch {self.last_epoch}\ntrained"),
-        ):
-            g = self._filter_group(w, wmap, numbers)
-            g.scale_to_fit_height(min(g.height, 2.2)).move_to([-1.9, y, 0])
-            self.filters.append(g)
-            pm = PixelImage(m, mmap, height=2.2).move_to([3.3, y, 0])
-            self.maps.append(pm)
-            row_labels.add(label(text, size=style.SMALL_SIZE + 2).move_to([-5.6, y, 0]))
-        heads = VGroup(
-            label(f"{name} filters", size=style.SMALL_SIZE, colour=style.MUTED).next_to(self.filters[0], UP, 0.15),
-            label("filter 1 on our picture: map 1", size=style.SMALL_SIZE, colour=style.MUTED).next_to(
-                self.maps[0], UP, 0.15
-            ),
-        )
-        if self.is_rgb:  # channel names left of the first filter column
-            for ch, n in enumerate(style.CHANNEL_COLOURS):
-                for g in self.filters:
-                    heads.add(
-                        label(n, size=style.SMALL_SIZE - 2, colour=style.CHANNEL_COLOURS[n]).next_to(
-                            g[0][ch], LEFT, 0.08
-                        )
-                    )
-        arrows = VGroup(
-            *[Arrow(g.get_right(), m.get_left(), buff=0.2, color=style.MUTED, stroke_width=3) for g, m in zip(
-                self.filters, self.maps)]
-        )  # fmt: skip
+    def filters_story(self) -> None:
+        f = self.plan.filters
+        self.filters = [self.filter_group(w) for w in (f.early, f.late)]
+        self.maps = [PixelImage(m, f.map_scale, height=1.8) for m in (f.map_early, f.map_late)]
+        parts = [(label(key, size=style.SMALL), group, Arrow(LEFT, RIGHT, buff=0, color=style.MUTED).scale(0.5), image)
+                 for key, group, image in zip(f.row_keys, self.filters, self.maps)]  # fmt: skip
+        table = Group(*parts[0], *parts[1]).arrange_in_grid(rows=2, cols=4, buff=(0.6, 0.35), col_alignments="lccc")
+        heads = VGroup(*[label(h, size=style.SMALL, colour=style.MUTED).next_to(m, UP, buff=0.15)
+                         for h, m in zip(f.heads, (self.filters[0], self.maps[0]))])  # fmt: skip
+        self.lay.main.place(Group(table, heads))
+        keys = VGroup(*[entry(legend(scale, -scale.vmax, scale.vmax, width=1.8), name, style.MUTED, first=False)
+                        for scale, name in ((f.weight_scale, _("weights")), (f.map_scale, _("map")))])  # fmt: skip
+        keys.arrange(RIGHT, buff=0.8)
+        self.lay.footer.place(keys)
         focus = [SurroundingRectangle(g[0], color=style.HIGHLIGHT, buff=0.06) for g in self.filters]
-        keys = VGroup(
-            VGroup(label("weights", size=style.SMALL_SIZE - 2, colour=style.MUTED),
-                   legend(wmap, -wmap.vmax, wmap.vmax, width=1.8)).arrange(RIGHT, buff=0.15),
-            VGroup(label("map", size=style.SMALL_SIZE - 2, colour=style.MUTED),
-                   legend(mmap, -mmap.vmax, mmap.vmax, width=1.8)).arrange(RIGHT, buff=0.15),
-        ).arrange(RIGHT, buff=0.8).move_to(DOWN * 3.3 + LEFT * 0.6)  # fmt: skip
-        self.step("filters")
-        self.say(
-            f"The filters learn too. At epoch {self.first_epoch} they hold random numbers, so filter 1's map of "
-            "our picture is a random response.",
-            6,
-        )
-        self.play(FadeIn(row_labels[0]), FadeIn(self.filters[0]), FadeIn(heads), FadeIn(keys), run_time=1)
-        self.play(FadeIn(focus[0]), FadeIn(arrows[0]), FadeIn(self.maps[0]), run_time=1)
-        self.settle()
-        self.say(
-            f"By epoch {self.last_epoch} every weight has been nudged, some a lot, and the same picture gives a "
-            "new map: the clues this filter learned to look for, because they helped the verdict.",
-            7,
-        )
-        self.play(FadeIn(row_labels[1]), TransformFromCopy(self.filters[0], self.filters[1]), run_time=1.5)
-        self.play(FadeIn(focus[1]), FadeIn(arrows[1]), FadeIn(self.maps[1]), run_time=1)
-        self.settle()
-        self.clear_content()
+        self.section("filters")
+        with self.beat(f.early_text):
+            self.clear()
+            self.play(*fade_in(*parts[0][:2], heads, keys), run_time=style.NORMAL)
+            self.play(*fade_in(focus[0], *parts[0][2:]), run_time=style.NORMAL)
+        with self.beat(f.late_text):
+            self.play(QuickFade(parts[1][0]), ReplacementTransform(self.filters[0].copy(), self.filters[1]),
+                      run_time=style.SLOW)  # fmt: skip
+            self.play(*fade_in(focus[1], *parts[1][2:]), run_time=style.NORMAL)
 
-    # -- step 4: the learning rate ---------------------------------------------------------------------
-    def lr_step(self) -> None:
-        runs = self.sweep
-        curves = []
-        for run in runs:
-            losses = np.array(run["losses"], dtype=np.float64)
-            steps = run["every"] * np.arange(1, len(losses) + 1, dtype=np.float64)
-            curves.append((steps, losses))
-        all_losses = np.concatenate([c[1] for c in curves])
-        # The y coordinate is log10(loss) - lo, so that the x axis runs along the bottom.
-        lo, hi = float(np.log10(all_losses.min())) - 0.1, float(np.log10(all_losses.max())) + 0.15
-        self.lr_log_floor = lo
-        x_max = float(max(c[0][-1] for c in curves))
-        ax = Axes(
-            x_range=[0, x_max, 1],
-            y_range=[0, hi - lo, 1],
-            x_length=7.4,
-            y_length=4.6,
-            tips=False,
-            axis_config={"include_ticks": False, "color": style.MUTED, "stroke_width": 2},
-        ).move_to(LEFT * 2.55 + DOWN * 0.3)
-        self.lr_axes = ax
-        decades = [float(d) - lo for d in range(int(np.ceil(lo)), int(np.floor(hi)) + 1)]
-        ticks = self._ticks(
-            ax, np.arange(0, x_max + 1e-9, nice_step(x_max, 3)), decades, lambda d: f"{10 ** (d + lo):g}"
-        )
-        ylab = label("loss (log scale)", size=style.SMALL_SIZE, colour=style.MUTED).next_to(ax, UP, buff=0.15)
-        ylab.align_to(ax, LEFT)
-        batch = runs[0].get("batch_size")
-        xlab = label(
-            f"training steps (batches of {batch})" if batch else "training steps", size=style.SMALL_SIZE - 2,
-            colour=style.MUTED,
-        ).next_to(ax.x_axis, DOWN, buff=0.45).align_to(ax.x_axis, RIGHT)  # fmt: skip
-        # The loss of a blind guess (equal odds for every class) is ln(number of classes).
-        guess = float(np.log(len(self.trace.class_names)))
-        self.guess_line = VGroup()  # empty unless the guess level lies inside the plot
-        if 0 < np.log10(guess) - lo < hi - lo:
-            y = np.log10(guess) - lo
-            self.guess_line.add(DashedLine(ax.c2p(0, y), ax.c2p(x_max, y), color=style.MUTED, stroke_width=2))
+    # -- the learning rate ----------------------------------------------------------------------------------------
+    def rates_story(self) -> None:
+        r = self.plan.rates
+        left, right = self.lay.split(1.55, 1, zone=self.lay.body)
+        group, ax = self.chart(left, r.y_label, r.x_max, r.top, r.x_ticks, r.decades,
+                               lambda y: r.decade_texts[r.decades.index(y)], r.x_label)  # fmt: skip
+        self.lr_axes, self.lr_log_floor = ax, r.floor
+        guide = VGroup()
+        if r.guess_y is not None:
+            guide.add(DashedLine(ax.c2p(0, r.guess_y), ax.c2p(r.x_max, r.guess_y), color=style.MUTED, stroke_width=2))
         rows = VGroup()
-        for k, run in enumerate(runs):
-            word = LR_WORDS[k] if len(runs) == 3 else f"run {k + 1}"
-            note = {0: "slow", 1: "steady", 2: "unstable"}.get(k, "") if len(runs) == 3 else ""
-            if k == 2 and note and max(run["losses"]) > run["losses"][0]:
-                note = "overshoots"
-            if run.get("diverged"):
-                note = "blew up"
-            col = LR_COLOURS[k % len(LR_COLOURS)]
-            rows.add(
-                VGroup(
-                    Line(ORIGIN_LEFT, ORIGIN_RIGHT, color=col, stroke_width=6),
-                    VGroup(
-                        label(f"lr = {run['lr']:g}", size=style.SMALL_SIZE + 2, colour=col),
-                        label(f"{word}: {note}" if note else word, size=style.SMALL_SIZE, colour=style.TEXT),
-                    ).arrange(DOWN, aligned_edge=LEFT, buff=0.08),
-                ).arrange(RIGHT, buff=0.2)
-            )
-        if len(self.guess_line.submobjects):
-            rows.add(
-                VGroup(
-                    DashedLine(ORIGIN_LEFT, ORIGIN_RIGHT, color=style.MUTED, stroke_width=2, dash_length=0.08),
-                    label("blind guess", size=style.SMALL_SIZE, colour=style.MUTED),
-                ).arrange(RIGHT, buff=0.2)
-            )
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
-        self.lr_key = keep_on_screen(boxed(rows, buff=0.2).next_to(ax, RIGHT, buff=0.5))
-        self.step("learning-rate")
-        self.say(
-            f"How big is each correction? That is the learning rate. Here are {len(runs)} real short runs from "
-            "the same random start, each with its own rate.",
-            6,
-        )
-        self.play(
-            FadeIn(ax), FadeIn(ticks), FadeIn(ylab), FadeIn(xlab), FadeIn(self.lr_key), FadeIn(self.guess_line),
-            run_time=1.2,
-        )  # fmt: skip
-        self.settle()
+        for run in r.runs:
+            text = VGroup(label(run.rate, size=style.LABEL, colour=run.colour),
+                          wrapped(run.label, 3.6, size=style.SMALL, align=LEFT))  # fmt: skip
+            text.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+            rows.add(VGroup(Line(LEFT * 0.25, RIGHT * 0.25, color=run.colour, stroke_width=6), text))
+            rows[-1].arrange(RIGHT, buff=0.2)
+        if len(guide):
+            dash = DashedLine(LEFT * 0.25, RIGHT * 0.25, color=style.MUTED, stroke_width=2, dash_length=0.08)
+            rows.add(entry(dash, _("blind guess"), style.MUTED))
+        if self.lay.stacked:  # the key goes under the chart: two columns of entries
+            rows.arrange_in_grid(cols=2, buff=(0.5, 0.25), col_alignments="ll")
+        else:
+            rows.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        self.lr_key = right.place(boxed(rows, buff=0.2))
         tracker = ValueTracker(0.0)
-        live = [
-            always_redraw(
-                lambda s=s, v=v, col=LR_COLOURS[k % 3]: grown(ax, s, np.log10(v) - lo, tracker.get_value(), col, 3.5)
-            )
-            for k, (s, v) in enumerate(curves)
-        ]
-        big = curves[2][1] if len(curves) == 3 else None
-        stuck = big is not None and abs(big[-1] - guess) < 0.2 * guess
-        text = "Too small and the loss only creeps down. The good rate brings it down steadily."
-        if big is not None and runs[2].get("diverged"):
-            text += " Too large and the numbers blow up."
-        elif big is not None and big.max() > big[0]:
-            text += " Too large and it overshoots: the loss jumps up and never settles low"
-            text += ", stuck near a blind guess." if stuck else "."
-        elif big is not None:
-            text += " Too large and it bounces around instead of settling."
-        self.say(text, 8)
-        self.add(*live)
-        self.play(tracker.animate.set_value(x_max), run_time=6, rate_func=linear)
-        self.remove(*live)
-        self.lr_curves = [
-            PlotLine(ax, s, np.log10(v) - lo, LR_COLOURS[k % 3], 3.5, values=v) for k, (s, v) in enumerate(curves)
-        ]
-        self.add(*self.lr_curves)
-        self.settle()
-
-
-ORIGIN_LEFT = np.array([-0.25, 0.0, 0.0])
-ORIGIN_RIGHT = np.array([0.25, 0.0, 0.0])
+        y = {id(run): np.log10(run.drawn) - r.floor for run in r.runs}
+        live = [always_redraw(lambda run=run: grown(ax, run.steps, y[id(run)], tracker.get_value(), run.colour, 3.5))
+                for run in r.runs if len(run.steps)]  # fmt: skip
+        self.section("learning-rate")
+        with self.beat(r.intro):
+            self.clear()
+            self.play(*fade_in(group, guide, self.lr_key), run_time=style.NORMAL)
+        with self.beat(r.story) as b:
+            self.add(*live)
+            self.play(tracker.animate.set_value(r.x_max), run_time=0.8 * b.left, rate_func=linear)
+            self.remove(*live)
+            self.lr_curves = [PlotLine(ax, run.steps, y[id(run)], run.colour, 3.5, values=run.drawn) for run in r.runs]
+            self.add(*self.lr_curves)

@@ -116,3 +116,48 @@ def test_match_map_is_the_average_for_unit_filters_and_bounded(rng):
     assert m.min() >= -1 and m.max() <= 1
     perfect = np.sign(learned[0:1])  # a patch equal to the filter's sign pattern scores exactly 1
     np.testing.assert_allclose(F.match_map(perfect, learned[0:1]), [[[[1.0]]]])
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.05, 0.1, 0.5])
+def test_label_smoothed_cross_entropy_gradient_by_finite_differences(rng, smoothing):
+    from tests.reference import numeric_grad
+
+    z = rng.normal(size=(4, 3)) * 3
+    y = np.array([0, 2, 1, 2])
+    _, d = engine.cross_entropy(z, y, label_smoothing=smoothing)
+    numeric = numeric_grad(lambda: engine.cross_entropy(z, y, label_smoothing=smoothing)[0], z)
+    np.testing.assert_allclose(d, numeric, atol=1e-8)
+
+
+def test_label_smoothing_by_hand():
+    # Two classes, e = 0.1: targets 0.95 / 0.05. Logits (0, 0) give p = (0.5, 0.5): loss ln 2 and
+    # gradient p - target = (-0.45, 0.45).
+    loss, d = engine.cross_entropy(np.array([[0.0, 0.0]]), np.array([0]), label_smoothing=0.1)
+    assert loss == pytest.approx(np.log(2))
+    np.testing.assert_allclose(d, [[-0.45, 0.45]])
+    # The loss is lowest where the network gives the true class 1 - e + e / K, not 1.
+    best = np.log(0.95 / 0.05)
+    losses = [
+        engine.cross_entropy(np.array([[v, 0.0]]), np.array([0]), label_smoothing=0.1)[0]
+        for v in (best - 1, best, best + 1)
+    ]
+    assert losses[1] < losses[0] and losses[1] < losses[2]
+    np.testing.assert_allclose(engine.cross_entropy(np.array([[best, 0.0]]), [0], 0.1)[1], 0.0, atol=1e-12)
+    # Without smoothing it is the plain negative log-likelihood.
+    z, y = np.array([[2.0, -1.0, 0.5]]), np.array([2])
+    assert engine.cross_entropy(z, y, 0.0)[0] == pytest.approx(-engine.log_softmax(z)[0, 2])
+    with pytest.raises(ValueError, match="label_smoothing"):
+        engine.cross_entropy(z, y, 1.5)
+
+
+@pytest.mark.parametrize("smoothing", [0.05, 0.1, 0.3])
+def test_label_smoothed_cross_entropy_matches_torch(rng, smoothing):
+    torch = pytest.importorskip("torch")
+    for scale in (1.0, 100.0):
+        z, y = rng.normal(size=(5, 3)) * scale, rng.integers(0, 3, 5)
+        loss, d = engine.cross_entropy(z, y, label_smoothing=smoothing)
+        tz = torch.tensor(z, dtype=torch.float64, requires_grad=True)
+        tl = torch.nn.functional.cross_entropy(tz, torch.tensor(y), label_smoothing=smoothing)
+        tl.backward()
+        np.testing.assert_allclose(loss, tl.item(), rtol=1e-12)
+        np.testing.assert_allclose(d, tz.grad.numpy(), atol=1e-12)

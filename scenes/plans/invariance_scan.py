@@ -1,6 +1,6 @@
-"""The invariance chapter's numbers (pure NumPy): where the object sits in the image, which small
-moves keep it in view, and a scan of ever larger shifts that finds the first one where the
-network's verdict gives way."""
+"""Moving a picture and watching the verdict (pure NumPy): shifted and zoomed copies of an image,
+where the object sits in it, which small moves keep it in view, and a scan of ever larger shifts
+that finds the first one where the network's verdict gives way."""
 
 from __future__ import annotations
 
@@ -8,16 +8,47 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .experiments import background, shift
-from .network import Network
+from engine import Network
 
 
+# -- moved and zoomed copies ---------------------------------------------------------------------
+def shift(image: np.ndarray, dy: int, dx: int, fill: float | np.ndarray) -> np.ndarray:
+    """Move a (C, H, W) image by (dy, dx) pixels; uncovered pixels take ``fill`` (per channel)."""
+    c, h, w = image.shape
+    out = np.empty_like(image, dtype=np.float64)
+    out[...] = np.asarray(fill, dtype=np.float64).reshape(-1, 1, 1) if np.ndim(fill) else fill
+    ys, yd = (slice(0, h - dy), slice(dy, h)) if dy >= 0 else (slice(-dy, h), slice(0, h + dy))
+    xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
+    out[:, yd, xd] = image[:, ys, xs]
+    return out
+
+
+def scale(image: np.ndarray, factor: float, fill: float | np.ndarray) -> np.ndarray:
+    """Zoom a (C, H, W) image about its centre by ``factor`` (nearest pixel, ``fill`` outside)."""
+    c, h, w = image.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    sy = np.round((yy - (h - 1) / 2) / factor + (h - 1) / 2).astype(int)
+    sx = np.round((xx - (w - 1) / 2) / factor + (w - 1) / 2).astype(int)
+    inside = (sy >= 0) & (sy < h) & (sx >= 0) & (sx < w)
+    out = np.empty_like(image, dtype=np.float64)
+    out[...] = np.asarray(fill, dtype=np.float64).reshape(-1, 1, 1) if np.ndim(fill) else fill
+    out[:, inside] = image[:, sy[inside], sx[inside]]
+    return out
+
+
+def background(image: np.ndarray) -> np.ndarray:
+    """The fill for uncovered pixels: the median colour of the image's border, per channel."""
+    border = np.concatenate([image[:, 0, :], image[:, -1, :], image[:, :, 0], image[:, :, -1]], axis=1)
+    return np.median(border, axis=1)
+
+
+# -- where the object is and where it can go ----------------------------------------------------
 def object_box(
     image: np.ndarray, fill: float | np.ndarray | None = None, tol: float = 0.1
 ) -> tuple[int, int, int, int]:
     """(top, left, bottom, right), inclusive, of the pixels that differ from the background ``fill``
-    (default ``experiments.background``) by more than ``tol`` times the image's value range in any
-    channel. An image with no such pixel gives the whole image."""
+    (default ``background``) by more than ``tol`` times the image's value range in any channel. An
+    image with no such pixel gives the whole image."""
     image = np.asarray(image, dtype=np.float64)
     c, h, w = image.shape
     fill = background(image) if fill is None else np.broadcast_to(np.asarray(fill, dtype=np.float64), (c,))
@@ -51,6 +82,7 @@ def small_shifts(image: np.ndarray, fill: float | np.ndarray | None = None, big:
     return out
 
 
+# -- how far it can go --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ShiftScan:
     """The network's probabilities for the image moved 0, 1, 2, ... pixels in one direction."""
@@ -96,10 +128,10 @@ def shift_scan(
 ) -> ShiftScan:
     """Move ``image`` 0..``max_shift`` pixels (default: half its width) in ``direction`` (default:
     sideways, towards the side where the object has more room; right on a tie), fill the uncovered
-    pixels with ``fill`` (default ``experiments.background``), and record the network's
-    probabilities. The failure is the first shift whose prediction differs from the unmoved
-    image's, or whose probability for that class drops below ``threshold`` (this second test is
-    dropped when the unmoved image is already below it)."""
+    pixels with ``fill`` (default ``background``), and record the network's probabilities. The
+    failure is the first shift whose prediction differs from the unmoved image's, or whose
+    probability for that class drops below ``threshold`` (this second test is dropped when the
+    unmoved image is already below it)."""
     image = np.asarray(image, dtype=np.float64)
     _, h, w = image.shape
     fill = background(image) if fill is None else fill

@@ -2,8 +2,7 @@ import numpy as np
 import pytest
 
 import engine
-from engine.experiments import background, shift
-from engine.invariance import failures, object_box, room, shift_scan, small_shifts
+from scenes.plans.invariance_scan import background, failures, object_box, room, scale, shift, shift_scan, small_shifts
 
 
 def drawing(h=12, w=12, box=(2, 3, 6, 8)):
@@ -12,6 +11,18 @@ def drawing(h=12, w=12, box=(2, 3, 6, 8)):
     t, left, b, r = box
     img[0, t : b + 1, left : r + 1] = 1
     return img
+
+
+def test_shift_and_scale():
+    img = np.arange(2 * 4 * 5, dtype=float).reshape(2, 4, 5)
+    s = shift(img, 1, -2, fill=np.array([-1.0, -2.0]))
+    np.testing.assert_array_equal(s[:, 1:, :3], img[:, :3, 2:])
+    assert (s[0, 0] == -1).all() and (s[1, :, 3:] == -2).all()
+    np.testing.assert_array_equal(shift(img, 0, 0, 0.0), img)
+    np.testing.assert_array_equal(scale(img, 1.0, 0.0), img)
+    big = scale(np.pad(np.ones((1, 2, 2)), ((0, 0), (3, 3), (3, 3))), 2.0, 0.0)
+    assert big.sum() > 4  # the square grew
+    np.testing.assert_array_equal(background(np.ones((3, 5, 5)) * [[[1]], [[2]], [[3]]]), [1, 2, 3])
 
 
 def test_object_box_and_room():
