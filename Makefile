@@ -15,7 +15,7 @@ APT_PACKAGES := build-essential pkg-config fonts-dejavu-core python3-dev python3
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended dvisvgm \
 	chromium chromium-driver espeak-ng festival festvox-us-slt-hts
 
-.PHONY: setup system demo test lint clean
+.PHONY: setup system demo test lint clean assets wheel
 
 setup: system $(STAMP)
 
@@ -29,7 +29,7 @@ system:
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-$(STAMP): pyproject.toml | system
+$(STAMP): pyproject.toml setup.py | system
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@# PyTorch is an optional reference for tests and benchmarks: installed only from a local
@@ -51,5 +51,17 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Retrain both bundled models and redraw their example images in assets/ (seeded: the same files
+# unless a recipe changed, up to floating-point rounding in the weights), then show what changed.
+# `convreel train` itself writes ./EXAMPLE.npz in the current folder, never the bundled copies.
+assets: setup
+	$(BIN)/python -c 'from convreel.predict import train; [print("saved", train(e).path) for e in ("tick-cross", "face")]'
+	-@git status --short -- assets
+
+# The wheel (with the bundled models and images) in dist/, for `pipx install` or `pip install`.
+wheel: setup
+	$(BIN)/python -m pip wheel -q --no-deps . -w dist
+	@ls dist/*.whl
+
 clean:
-	rm -rf $(VENV) renders media *.egg-info
+	rm -rf $(VENV) renders media *.egg-info build dist

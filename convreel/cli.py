@@ -12,10 +12,12 @@ from rich.table import Table
 import engine
 from scenes.registry import CHAPTERS
 
-from . import __version__
+from . import __version__, cache
+from . import batch as batches
+from .cluster import ClusterError
 from .predict import predict as run_predict
 from .predict import train as run_train
-from .progress import run_with_progress
+from .progress import run_batch_with_progress, run_with_progress
 from .render import FORMATS, QUALITIES, RenderError, Settings, make_job
 
 EXAMPLE = click.Choice(sorted(engine.EXAMPLES))
@@ -65,7 +67,7 @@ def predict(image: Path, example: str, model: Path | None, as_json: bool) -> Non
     "--output",
     "-o",
     type=click.Path(path_type=Path),
-    help="Where to write the weights (default: the bundled copy in assets/).",
+    help="Where to write the weights (default: ./EXAMPLE.npz; `make assets` regenerates the bundled copies).",
 )
 @click.option(
     "--data",
@@ -82,14 +84,12 @@ def train(example: str, output: Path | None, data: Path | None) -> None:
             f"  val loss {r.val_loss:.4f}  val acc {r.val_accuracy:.3f}"
         )
 
-    result = run_train(example, output, data, on_epoch=show)
+    result = run_train(example, output or Path(f"{example}.npz"), data, on_epoch=show)
     # A folder has no generated held-out set: its own validation split is the measure. ECE is the
     # expected calibration error over 10 equal-width confidence bins (0: confidence = accuracy).
     name, figures = ("held-out", result.held_out) if result.held_out else ("validation", result.validation)
     click.echo(f"{name} accuracy: {figures['accuracy']:.4f} ({figures['n']} images)")
     click.echo(f"{name} ECE (10 bins): {figures['ece']:.4f}")
-    for path in result.images:
-        click.echo(f"wrote {path}")
     click.echo(f"saved {result.path}")
 
 
@@ -156,6 +156,103 @@ def render(
         raise click.ClickException(str(exc)) from None
     total = sum(r.meta["duration"] for r in results)
     click.echo(f"{len(results)} clips ({total:.0f} s of video) in {job.output}")
+
+
+@main.command()
+@click.argument("images", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("chapters", nargs=-1, type=click.Choice(["all", *[c.id for c in CHAPTERS]]))
+@click.option("--example", "-e", type=EXAMPLE, required=True, help="Which example's network explains the images.")
+@click.option(
+    "--labels",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A CSV file of IMAGE,LABEL rows: each image's true class (default: the prediction is assumed).",
+)
+@click.option("--model", type=click.Path(path_type=Path), help="A weights file instead of the bundled model.")
+@click.option("--quality", "-q", type=click.Choice(QUALITIES), default="low", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp4", show_default=True)
+@click.option(
+    "--resolution", callback=_resolution, metavar="WxH", help="Pixel size, e.g. 1280x720 (overrides --quality's)."
+)
+@click.option("--fps", type=click.IntRange(1, 120), help="Frame rate (overrides --quality's).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Batch folder: one explainer folder per image and the class index.html (default: renders/IMAGES).",
+)
+@click.option("--scheduler", metavar="ADDRESS", help="Render on a Dask cluster, e.g. tcp://10.0.0.5:8786.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Local render processes (default: number of cores).")
+@click.option("--force", is_flag=True, help="Re-render even when a cached clip matches.")
+def batch(
+    images, chapters, example, labels, model, quality, fmt, resolution, fps, output, scheduler, jobs, force
+) -> None:
+    """Render an explainer for every image in IMAGES (CHAPTERS, default all), and a class index page.
+
+    Bad images are reported, one line each, and the others still render; the exit code is 1 when
+    any image failed. A re-run takes finished clips from the cache.
+    """
+    settings = Settings(quality, fmt, False, resolution, fps)
+    plan = batches.plan(images, chapters or ("all",), example, labels, model, settings, output)
+    console = Console(stderr=True)
+    for problem in plan.problems.values():
+        console.print(f"[red]bad image[/red] {problem}", highlight=False, soft_wrap=True)
+    if plan.ignored:
+        console.print(
+            f"[dim]ignored (not image files): {', '.join(plan.ignored)}[/dim]", highlight=False, soft_wrap=True
+        )
+    if not plan.students:
+        raise click.ClickException(f"{images}: none of the images can be rendered")
+    try:
+        outcomes = run_batch_with_progress(plan, jobs, force, scheduler)
+    except KeyboardInterrupt:
+        raise click.ClickException("interrupted: finished clips are kept in the cache; run again to continue") from None
+    except ClusterError as exc:
+        raise click.ClickException(str(exc)) from None
+    failed = batches.failures(plan, outcomes)
+    done = len(plan.students) - sum(1 for o in outcomes.values() if o.problem())
+    click.echo(f"{done} explainers in {plan.output} (class page: {plan.output / 'index.html'})")
+    if failed:
+        raise click.ClickException(f"{len(failed)} of {len(plan.students) + len(plan.problems)} images failed")
+
+
+@main.command("cache")
+@click.option("--clear", is_flag=True, help="Remove every cached clip.")
+@click.option(
+    "--max-size",
+    metavar="SIZE",
+    help=f"Set the size bound (e.g. 500M, 20G; default {cache.human(cache.DEFAULT_MAX_SIZE)}) and prune to it now.",
+)
+def cache_(clear: bool, max_size: str | None) -> None:
+    """Show the clip cache (where, how big, what), clear it, or bound its size.
+
+    Renders keep the cache within its bound by removing the least recently used clips.
+    """
+    if clear:
+        n = cache.clear()
+        click.echo(f"removed {n} cached clips from {cache.root()}")
+        return
+    if max_size is not None:
+        limit = cache.parse_size(max_size)
+        cache.set_max_size(limit)
+        removed = cache.prune(limit)
+        click.echo(
+            f"size bound set to {cache.human(limit)}; removed {len(removed)} least recently used clips"
+            f" ({cache.human(sum(e.bytes for e in removed))})"
+        )
+    found = cache.entries()
+    total = sum(e.bytes for e in found)
+    click.echo(f"cache: {cache.root()}  ($CONVREEL_CACHE overrides)")
+    click.echo(f"{len(found)} clips, {cache.human(total)} of {cache.human(cache.max_size())}")
+    if not found:
+        return
+    for e in found:
+        d = e.description
+        size = f"{d['resolution'][0]}x{d['resolution'][1]}" if d.get("resolution") else d.get("quality", "?")
+        fps = f"@{d['fps']}" if d.get("fps") else ""
+        click.echo(
+            f"  {cache.age(e.last_used):>11s} {cache.human(e.bytes):>9s}  {d.get('chapter', '?'):15s}"
+            f" {d.get('example', '?'):11s} {d.get('image', '?')}  ({size}{fps} {d.get('format', '?')})  {e.key[:12]}"
+        )
 
 
 @main.group()

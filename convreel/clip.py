@@ -1,6 +1,8 @@
 """Render one chapter clip in this process (a worker: Manim's config is process-global).
 
 Imports Manim; the parent process never imports this module, so a fully cached run stays fast.
+``python -m convreel.clip`` renders the spec given as JSON on stdin (how a cluster worker
+isolates each clip in its own process).
 """
 
 from __future__ import annotations
@@ -9,16 +11,18 @@ import importlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
-from convreel import media
+from convreel import cache, media
+from convreel.sources import chapter_build
 
 QUALITY_FLAGS = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality", "4k": "fourk_quality"}
 
 
 def render_clip(spec: dict) -> dict:
-    """Render ``spec`` (see ``convreel.render.ClipSpec.to_dict``) into the cache entry
+    """Render ``spec`` (see ``convreel.render.clip_spec``) into the cache entry
     ``spec["entry"]``, atomically: a temporary folder renamed when everything is written."""
     from manim import tempconfig
 
@@ -93,8 +97,24 @@ def render_clip(spec: dict) -> dict:
             "label_assumed": story.label_assumed,
             "prediction": tr.predicted_class,
             "probabilities": {c: float(p) for c, p in zip(tr.class_names, tr.probabilities)},
+            # What the clip was made from, for `convreel cache` and for checking that the code
+            # that rendered it is the code its cache key names.
+            "input": {
+                "chapter": chapter.id,
+                "example": spec["example"],
+                "image": Path(spec["image"]).name,
+                "label": spec["label"],
+                "model": Path(spec["model"]).name,
+                "quality": spec["quality"],
+                "format": spec["format"],
+                "transparent": spec["transparent"],
+                "resolution": spec.get("resolution"),
+                "fps": spec.get("fps"),
+                **chapter_build(chapter.id),
+            },
         }
         (out / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        cache.write_sums(out)
         try:
             os.rename(out, entry)
         except OSError:
@@ -103,3 +123,16 @@ def render_clip(spec: dict) -> dict:
         return meta
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    """Render the spec read as JSON from stdin; a failure is one line on stderr and exit code 1."""
+    spec = json.load(sys.stdin)
+    try:
+        render_clip(spec)
+    except Exception as exc:  # noqa: BLE001 - reported to the caller as one line
+        sys.exit(f"{exc.__class__.__name__}: {exc}".splitlines()[0])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,9 +1,10 @@
 """Render jobs: chapters x (example, image, label) -> clips, cached and in parallel.
 
 Data flows one way: image -> engine trace -> scene -> video file -> manifest. The parent process
-resolves the job, looks every clip up in a content-addressed cache, renders the missing ones in
-worker processes (one chapter per process: Manim's config is process-global), then copies the
-clips into the output folder atomically and writes the manifest and gallery page.
+resolves the job, looks every clip up in a content-addressed cache (``convreel.cache``; every
+reused entry is verified first), renders the missing ones in worker processes (one clip per
+process: Manim's config is process-global), then copies the clips into the output folder
+atomically and writes the manifest and gallery page.
 """
 
 from __future__ import annotations
@@ -13,21 +14,22 @@ import json
 import multiprocessing
 import os
 import shutil
-import time
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Hashable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from functools import cache
 from multiprocessing import connection
 from pathlib import Path
 
 import engine
-from convreel import gallery, manifest, media, present
-from scenes.registry import CHAPTERS, chapter_number, chapters_for, get_chapter
+from convreel import cache, gallery, manifest, media, present
+from convreel.sources import chapter_build
+from scenes.registry import chapter_number, chapters_for, get_chapter
 
-ROOT = Path(__file__).resolve().parent.parent
 QUALITIES = ("low", "medium", "high", "4k")
 FORMATS = ("mp4", "webm", "gif", "mov")
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: entries carry SHA256SUMS and what they were made from
 
 
 class RenderError(RuntimeError):
@@ -74,33 +76,6 @@ class ClipResult:
     files: dict[str, str] = field(default_factory=dict)  # role -> file name in the output folder
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-@cache
-def source_digest(chapter: str) -> str:
-    """Hash of the code that shapes one chapter's clip: the engine, the shared scene modules, the
-    chapter's own module and the clip writer (editing one chapter keeps the others cached)."""
-    chapter_modules = {c.module for c in CHAPTERS}
-    own = get_chapter(chapter).module
-    scene_files = [f for f in ROOT.glob("scenes/*.py") if f.stem not in chapter_modules or f.stem == own]
-    h = hashlib.sha256()
-    files = sorted([*ROOT.glob("engine/*.py"), *scene_files, ROOT / "convreel/clip.py", ROOT / "convreel/media.py"])
-    for f in files:
-        h.update(f.relative_to(ROOT).as_posix().encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()
-
-
-def cache_root() -> Path:
-    return Path(os.environ.get("CONVREEL_CACHE", ROOT / "renders" / ".cache"))
-
-
 def clip_key(job: Job, chapter: str, model_sha: str, image_sha: str) -> str:
     parts = {
         "v": CACHE_VERSION,
@@ -110,13 +85,14 @@ def clip_key(job: Job, chapter: str, model_sha: str, image_sha: str) -> str:
         "image": image_sha,
         "label": job.label,
         "settings": asdict(job.settings),
-        "source": source_digest(chapter),
+        **chapter_build(chapter),  # the code and data files the chapter imports, and Manim's version
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
 
 
 def default_output(example: str, image: Path) -> Path:
-    return ROOT / "renders" / f"{example}-{image.stem}"
+    """``renders/EXAMPLE-IMAGE`` in the current folder (as Manim writes ``./media``)."""
+    return Path("renders") / f"{example}-{image.stem}"
 
 
 def make_job(
@@ -162,7 +138,8 @@ def _ext(settings: Settings) -> str:
     return "." + settings.format
 
 
-def _spec(job: Job, chapter: str, entry: Path) -> dict:
+def clip_spec(job: Job, chapter: str, entry: Path) -> dict:
+    """Everything a worker needs to render one clip into the cache entry ``entry``."""
     return {
         "chapter": chapter,
         "example": job.example,
@@ -180,98 +157,156 @@ def _spec(job: Job, chapter: str, entry: Path) -> dict:
 
 
 def _worker(spec: dict, conn) -> None:
-    """Process entry point: render one clip and report ("done", meta) or ("failed", message)."""
+    """Process entry point: render one clip and report ("done", meta) or ("failed", message).
+
+    Ctrl-C reaches every process of the terminal's group; a worker ignores it and the parent
+    stops it (``_stop``), so the interrupt never lands half-way through some library's cleanup
+    code in a worker and prints a stray traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         from convreel.clip import render_clip
 
         conn.send(("done", render_clip(spec)))
-    except KeyboardInterrupt:
-        pass
     except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
         conn.send(("failed", f"{exc.__class__.__name__}: {exc}".splitlines()[0]))
     finally:
         conn.close()
 
 
-Event = Callable[[str, str, dict], None]  # (kind, chapter, info): "cached", "queued", "done", "failed"
+# (kind, task, info): "cached", "damaged" (a bad cache entry, discarded), "queued", "done", "failed".
+# A task is a chapter for `render` and an (image, chapter) pair for `batch`.
+Event = Callable[[str, Hashable, dict], None]
+
+
+def lookup(entries: dict[Hashable, Path], force: bool, notify: Event) -> list[Hashable]:
+    """The tasks whose clip must be rendered: no entry, ``force``, or a damaged entry (discarded,
+    with a "damaged" event). Reused entries are verified and marked as used."""
+    todo = []
+    for task, entry in entries.items():
+        if entry.exists() and not force:
+            meta, problem = cache.verify(entry)
+            if problem is None:
+                cache.touch(entry)
+                notify("cached", task, {"meta": meta})
+                continue
+            notify("damaged", task, {"error": problem})
+        cache.discard(entry)
+        todo.append(task)
+    return todo
+
+
+def check_rendered(meta: dict | None, problem: str | None, chapter: str) -> str | None:
+    """What is wrong with a freshly rendered entry (None: it can be published): its files must be
+    intact and it must have been built by the code and Manim its cache key names."""
+    if problem is not None:
+        return f"the rendered clip failed verification ({problem})"
+    built = {k: meta.get("input", {}).get(k) for k in ("source", "manim")}
+    if built != chapter_build(chapter):
+        return "the clip was rendered by different code than its cache key names (source changed or another version)"
+    return None
 
 
 def run(job: Job, jobs: int | None = None, force: bool = False, on_event: Event | None = None) -> list[ClipResult]:
     """Render ``job``: reuse cached clips, render the rest in ``jobs`` processes, publish outputs."""
     notify = on_event or (lambda *_: None)
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    model_sha, image_sha = sha256_file(job.model), sha256_file(job.image)
-    root = cache_root()
+    model_sha, image_sha = cache.sha256_file(job.model), cache.sha256_file(job.image)
+    root = cache.root()
     entries = {c: root / clip_key(job, c, model_sha, image_sha) for c in job.chapters}
-    todo = []
-    for c in job.chapters:
-        if force or not (entries[c] / "meta.json").exists():
-            todo.append(c)
-        else:
-            notify("cached", c, {})
-    failures = _render_all(job, todo, entries, jobs, force, notify) if todo else {}
+    todo = lookup(entries, force, notify)
+    tasks = {c: clip_spec(job, c, entries[c]) for c in todo}
+    failures = render_local(tasks, jobs, notify) if todo else {}
     cached = set(job.chapters) - set(todo)
     results = publish(job, entries, failures, cached, model_sha, image_sha)
+    prune(notify)
     if failures:
         names = ", ".join(f"{c} ({msg})" for c, msg in failures.items())
         raise RenderError(f"{len(failures)} of {len(job.chapters)} chapters failed: {names}")
     return results
 
 
-def _render_all(
-    job: Job, todo: list[str], entries: dict[str, Path], jobs: int, force: bool, notify: Event
-) -> dict[str, str]:
-    """Render ``todo`` with at most ``jobs`` worker processes, one chapter per process."""
-    ctx = multiprocessing.get_context("spawn")
-    pending = list(todo)
-    running: dict[str, tuple] = {}  # chapter -> (process, connection)
-    failures: dict[str, str] = {}
-    root = cache_root()
+def prune(notify: Event) -> None:
+    """Keep the cache within its size bound after a run (least recently used entries go first)."""
+    removed = cache.prune()
+    if removed:
+        notify("pruned", None, {"entries": len(removed), "bytes": sum(e.bytes for e in removed)})
+
+
+@contextmanager
+def _ctrl_c_as_flag():
+    """While workers run, Ctrl-C sets a flag that the render loop turns into KeyboardInterrupt.
+
+    Python raises KeyboardInterrupt wherever the main thread happens to be, which can be inside a
+    garbage-collector callback that swallows it (printing "Exception ignored"); a handler that only
+    sets a flag cannot be lost. Outside the main thread signals cannot be handled: nothing changes.
+    """
+    hit = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield hit
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: hit.set())
     try:
-        while pending or running:
-            while pending and len(running) < jobs:
-                c = pending.pop(0)
-                if force:
-                    shutil.rmtree(entries[c], ignore_errors=True)
-                receive, send = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_worker, args=(_spec(job, c, entries[c]), send), daemon=True)
-                proc.start()
-                send.close()
-                running[c] = (proc, receive)
-                notify("queued", c, {})
-            connection.wait([p.sentinel for p, _ in running.values()], timeout=1.0)
-            for c, (proc, receive) in list(running.items()):
-                if proc.is_alive():
-                    continue
-                proc.join()
-                del running[c]
-                kind, info = (
-                    receive.recv() if receive.poll() else ("failed", f"worker exited with code {proc.exitcode}")
-                )
-                receive.close()
-                if kind == "done":
-                    notify("done", c, info)
-                else:
-                    failures[c] = info
-                    notify("failed", c, {"error": info})
-    except BaseException:
-        _stop([p for p, _ in running.values()], root)
-        raise
+        yield hit
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def render_local(tasks: dict[Hashable, dict], jobs: int | None, notify: Event) -> dict[Hashable, str]:
+    """Render every task's spec with at most ``jobs`` worker processes (default: the number of
+    cores), one clip per process; return the failed tasks with a one-line reason each."""
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    ctx = multiprocessing.get_context("spawn")
+    pending = list(tasks)
+    running: dict[Hashable, tuple] = {}  # task -> (process, connection)
+    failures: dict[Hashable, str] = {}
+    with _ctrl_c_as_flag() as interrupted:
+        try:
+            while pending or running:
+                while pending and len(running) < jobs and not interrupted.is_set():
+                    task = pending.pop(0)
+                    receive, send = ctx.Pipe(duplex=False)
+                    proc = ctx.Process(target=_worker, args=(tasks[task], send), daemon=True)
+                    proc.start()
+                    send.close()
+                    running[task] = (proc, receive)
+                    notify("queued", task, {})
+                connection.wait([p.sentinel for p, _ in running.values()], timeout=0.5)
+                if interrupted.is_set():
+                    raise KeyboardInterrupt
+                for task, (proc, receive) in list(running.items()):
+                    if proc.is_alive():
+                        continue
+                    proc.join()
+                    del running[task]
+                    kind, info = (
+                        receive.recv() if receive.poll() else ("failed", f"worker exited with code {proc.exitcode}")
+                    )
+                    receive.close()
+                    if kind == "done":
+                        spec = tasks[task]
+                        meta, problem = cache.verify(Path(spec["entry"]))
+                        info = check_rendered(meta, problem, spec["chapter"])
+                        if info is None:
+                            notify("done", task, meta)
+                            continue
+                        cache.discard(Path(spec["entry"]))
+                    failures[task] = info
+                    notify("failed", task, {"error": info})
+        except BaseException:
+            _stop([p for p, _ in running.values()], cache.root())
+            raise
     return failures
 
 
-def _stop(procs: list, root: Path, grace: float = 10.0) -> None:
-    """Stop the workers of an interrupted render and remove their unfinished work folders.
-
-    Ctrl-C reaches the workers too and they clean up after themselves; give them ``grace``
-    seconds, then terminate what is left.
-    """
-    deadline = time.monotonic() + grace
+def _stop(procs: list, root: Path) -> None:
+    """Stop the workers of an interrupted render and remove their unfinished work folders."""
     for proc in procs:
-        proc.join(max(0.0, deadline - time.monotonic()))
+        proc.terminate()
+    for proc in procs:
+        proc.join(10)
         if proc.is_alive():
-            proc.terminate()
-            proc.join(5)
+            proc.kill()
+            proc.join()
     for work in root.glob(f".work-{os.getpid()}-*"):
         shutil.rmtree(work, ignore_errors=True)
 
@@ -297,7 +332,7 @@ def publish(
         if c in failures:
             continue
         entry = entries[c]
-        meta = json.loads((entry / "meta.json").read_text())
+        meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
         stem = clip_name(job, c)
         ext = Path(meta["video"]).suffix
         files = {"video": f"{stem}{ext}", "poster": f"{stem}.png", "srt": f"{stem}.srt", "vtt": f"{stem}.vtt"}

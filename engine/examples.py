@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,18 @@ from .layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU
 from .network import ModelError, Network
 from .train import History, calibration, evaluate, predict_proba, split, train
 
-ASSETS = Path(os.environ.get("CONVREEL_ASSETS", Path(__file__).resolve().parent.parent / "assets"))
+
+def _assets() -> Path:
+    """The bundled weights and example images: ``$CONVREEL_ASSETS``; else the package data of an
+    installed wheel (``engine/assets``, where the build puts the repository's ``assets/``); else
+    the ``assets/`` folder of a source checkout."""
+    if os.environ.get("CONVREEL_ASSETS"):
+        return Path(os.environ["CONVREEL_ASSETS"])
+    installed = Path(str(resources.files(__package__) / "assets"))
+    return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "assets"
+
+
+ASSETS = _assets()
 
 
 @dataclass(frozen=True)

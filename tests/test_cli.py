@@ -99,3 +99,14 @@ def test_train_on_folder_errors_are_clear(tmp_path):
 def test_list():
     result = run("list")
     assert "tick-cross" in result.output and "face" in result.output
+
+
+def test_train_without_output_writes_example_npz_in_the_current_folder(tmp_path, monkeypatch):
+    bundled = engine.get_example("tick-cross").model_path
+    before = bundled.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    result = run("train", "tick-cross")
+    assert result.exit_code == 0, result.output
+    assert "saved tick-cross.npz" in result.output
+    assert engine.load_model(tmp_path / "tick-cross.npz").class_names == ("tick", "cross")
+    assert bundled.read_bytes() == before

@@ -283,9 +283,9 @@ def test_empty_folder_page_says_so(tmp_path):
 def test_wheel_ships_the_page_template(tmp_path):
     root = Path(__file__).resolve().parent.parent
     src = tmp_path / "src"
-    for name in ["engine", "scenes", "convreel"]:
+    for name in ["engine", "scenes", "convreel", "assets"]:
         shutil.copytree(root / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ["pyproject.toml", "README.md"]:
+    for name in ["pyproject.toml", "setup.py", "README.md"]:  # setup.py: the package layout
         shutil.copy(root / name, src / name)
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", tmp_path / "dist", src],

@@ -1,4 +1,5 @@
-"""Interrupted and concurrent renders leave only complete files under final names."""
+"""Interrupted and concurrent renders leave only complete files under final names; a damaged cache
+entry is never published."""
 
 import json
 import os
@@ -7,7 +8,9 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+from convreel import media
 from tests.conftest import convreel
 
 
@@ -60,3 +63,48 @@ def test_two_renders_into_one_folder_at_once(rendered, custom_tick, cache_env, t
     (clip,) = data["clips"]  # one chapter, written by whichever finished last, and whole
     assert (out / clip["files"]["video"]).stat().st_size == clip["bytes"]["video"]
     assert not [p.name for p in out.iterdir() if ".tmp" in p.name]
+
+
+def _entry_of(cache: Path, chapter: str, image: str) -> Path:
+    for entry in cache.iterdir():
+        meta = entry / "meta.json"
+        if meta.exists():
+            given = json.loads(meta.read_text()).get("input", {})
+            if (given.get("chapter"), given.get("image"), given.get("resolution")) == (chapter, image, None):
+                return entry
+    raise AssertionError(f"no cache entry for {chapter} of {image}")
+
+
+def test_damaged_cache_entry_is_never_published_and_heals(rendered, custom_tick, cache_env, tmp_path):
+    cache = tmp_path / "cache"
+    shutil.copytree(cache_env["CONVREEL_CACHE"], cache)
+    env = {**cache_env, "CONVREEL_CACHE": str(cache)}
+    entry = _entry_of(cache, "pixels", custom_tick.name)
+    clip = entry / "clip.mp4"
+    clip.write_bytes(clip.read_bytes()[:1000])  # truncated, as by a full disk or a killed copy
+    out = tmp_path / "out"
+    args = ["render", "pixels", "-e", "tick-cross", "--image", custom_tick, "-o", out, "-j", "1"]
+    proc = convreel(*args, env=env)
+    assert proc.returncode == 0, proc.stderr
+    warnings = [line for line in proc.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "pixels was damaged (clip.mp4 does not match its checksum)" in warnings[0]
+    (published,) = json.loads((out / "manifest.json").read_text())["clips"]
+    assert published["cached"] is False
+    assert (out / "01-pixels.mp4").read_bytes() == (rendered / "01-pixels.mp4").read_bytes()  # deterministic
+    assert media.probe(out / "01-pixels.mp4").duration == published["duration"]
+
+    proc = convreel(*args, env=env)
+    assert proc.returncode == 0 and "cached" in proc.stderr and "warning" not in proc.stderr
+
+
+def test_ctrl_c_during_a_render_loop_is_a_flag_that_cannot_be_swallowed():
+    from convreel.render import _ctrl_c_as_flag
+
+    before = signal.getsignal(signal.SIGINT)
+    with _ctrl_c_as_flag() as interrupted:
+        os.kill(os.getpid(), signal.SIGINT)  # no KeyboardInterrupt here, wherever the thread was
+        deadline = time.monotonic() + 5
+        while not interrupted.is_set() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert interrupted.is_set()
+    assert signal.getsignal(signal.SIGINT) is before

@@ -1,6 +1,9 @@
 """``convreel render`` end to end: real Manim renders at low quality into temporary folders."""
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import av
 import numpy as np
@@ -73,3 +76,19 @@ def test_bad_input_fails_cleanly_and_writes_nothing(tmp_path, cache_env):
         assert proc.returncode == code, (args, proc.stderr)
         assert message in proc.stderr and "Traceback" not in proc.stderr
         assert not out.exists()
+
+
+def test_default_output_is_renders_in_the_current_folder(rendered, custom_tick, cache_env, tmp_path):
+    env = {**cache_env, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "convreel", "render", "pixels", "-e", "tick-cross", "--image", custom_tick],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.endswith(" in renders/tick-cross-my tick\n") and "cached" in proc.stderr
+    assert (tmp_path / "renders" / "tick-cross-my tick" / "01-pixels.mp4").read_bytes() == (
+        rendered / "01-pixels.mp4"
+    ).read_bytes()
