@@ -89,10 +89,10 @@ def test_counts_and_verdicts(plans, case):
     counts = [18, 8, 50, 75] if c == 3 else [18, 8, 50]
     assert [v.kept for v in p.variants] == counts and all(v.given == given for v in p.variants)
     assert p.corner_looks == 1 and p.centre_looks == 9
-    assert p.lost == "Quicker, but only 8 numbers survive instead of 18: clues can fall between the jumps."
+    assert p.lost == "Quicker, but only 8 numbers survive, not 18: clues can fall between the jumps."
     assert p.padded_note == "2 maps now keep 50 numbers, 32 more than without the tape."
     if c == 3:
-        assert p.more.startswith("Want every clue kept? Add a glass. With filter 3 as well, 3 maps of 5 × 5 make 75")
+        assert p.more.startswith("Want every clue kept? Add a glass: with filter 3, 3 maps of 5 × 5 make 75")
         assert p.more.endswith("as many numbers as came in.")
     else:
         assert "just 2 glasses" in p.more and "hold 50 numbers, more than the 25 that came in" in p.more

@@ -14,7 +14,7 @@ import numpy as np
 
 from engine.functional import conv2d, output_size
 from scenes.i18n import _
-from scenes.plans.colour import Diverging, Photo, Scale
+from scenes.plans.colour import HIGHLIGHT, Channel, Diverging, Photo, Scale
 from scenes.plans.pick import busiest_patch
 
 PATCH = 5  # side of the small input (a presentation choice)
@@ -124,10 +124,13 @@ class StridePaddingPlan:
     padded: Variant
     trio: Variant | None
     seen: np.ndarray  # how often each patch pixel is looked at with stride 1, no padding
+    seen_scale: Scale  # those counts as shades of the highlight colour
     real: Layer
     lost: str  # stride 2: what the count says
     padded_note: str  # padding: what the count says
     more: str  # the third filter, or what the pair already keeps
+    more_note: str  # the same, short, for the screen (no third filter)
+    tally: str  # what the counts say, all variants together
 
     @property
     def variants(self) -> list[Variant]:
@@ -162,11 +165,14 @@ def plan(story) -> StridePaddingPlan:
     shown = [v for v in (s1, s2, padded, trio) if v is not None]
     used = sorted({f for v in shown for f in v.filters})
     scale: Scale = Photo() if photo else Diverging(1.0)
+    seen = coverage(s1)
     return StridePaddingPlan(
         step.name, photo, (r0, c0), patch, image[:, r0 : r0 + n, c0 : c0 + n], scale, image, scale, k, pad,
         tuple(used), weight, bias, Diverging.for_values(weight[used]),
-        Diverging.for_values(*[v.output for v in shown]), s1, s2, padded, trio, coverage(s1),
+        Diverging.for_values(*[v.output for v in shown]), s1, s2, padded, trio, seen,
+        Channel(HIGHLIGHT, top=float(seen.max())),
         real_layer(step), lost_words(s1, s2), padded_words(s1, padded), more_words(padded, trio, weight.shape[0]),
+        more_note(padded), tally_words(s1, s2, padded, trio),
     )  # fmt: skip
 
 
@@ -187,9 +193,9 @@ def real_layer(step) -> Layer:
 
 def lost_words(s1: Variant, s2: Variant) -> str:
     if s2.kept < s1.kept:
-        return _(
-            "Quicker, but only {kept} numbers survive instead of {before}: clues can fall between the jumps."
-        ).format(kept=s2.kept, before=s1.kept)
+        return _("Quicker, but only {kept} numbers survive, not {before}: clues can fall between the jumps.").format(
+            kept=s2.kept, before=s1.kept
+        )
     return _("{kept} numbers survive, as many as with stride 1.").format(kept=s2.kept)
 
 
@@ -206,7 +212,7 @@ def more_words(padded: Variant, trio: Variant | None, filters: int) -> str:
         else:
             end = _("still fewer than the {given} that came in").format(given=trio.given)
         return _(
-            "Want every clue kept? Add a glass. With filter {f} as well, {maps} maps of {o} × {o} make {kept}: {end}."
+            "Want every clue kept? Add a glass: with filter {f}, {maps} maps of {o} × {o} make {kept}, {end}."
         ).format(f=trio.filters[-1] + 1, maps=len(trio.filters), o=trio.size, kept=trio.kept, end=end)
     if padded.kept >= padded.given:
         return _(
@@ -217,3 +223,28 @@ def more_words(padded: Variant, trio: Variant | None, filters: int) -> str:
         "This layer has just {filters} glasses: with padding their maps hold {kept} numbers, fewer than the {given} "
         "that came in. More glasses would keep more."
     ).format(filters=filters, kept=padded.kept, given=padded.given)
+
+
+def more_note(padded: Variant) -> str:
+    filters = len(padded.filters)
+    if padded.kept >= padded.given:
+        return _("Only {filters} filters, yet {kept} numbers kept: more than the {given} that came in.").format(
+            filters=filters, kept=padded.kept, given=padded.given
+        )
+    return _("{filters} filters keep {kept} of the {given} numbers that came in.").format(
+        filters=filters, kept=padded.kept, given=padded.given
+    )
+
+
+def tally_words(s1: Variant, s2: Variant, padded: Variant, trio: Variant | None) -> str:
+    """The counts side by side, in words: which choices lose numbers and which keep them."""
+    parts = []
+    if s2.kept < s1.kept:
+        parts.append(_("a bigger stride throws numbers away"))
+    if padded.kept > s1.kept:
+        parts.append(_("padding keeps them"))
+    if trio is not None and trio.kept > padded.kept:
+        parts.append(_("more glasses keep even more"))
+    if not parts:
+        return _("Counting clues: every choice here keeps about as many numbers.")
+    return _("Counting clues: {what}.").format(what="; ".join(parts))
