@@ -27,7 +27,7 @@ from scenes.parts import (
     legend,
     wrapped,
 )
-from scenes.parts.convsum import SIZE, CellSum, OpenChannel
+from scenes.parts.convsum import SIZE, CellSum, OpenChannel, morph
 from scenes.plans.colour import CHANNEL_COLOURS, Diverging
 from scenes.plans.convolution import plan
 from scenes.plans.numbers import fmt
@@ -35,11 +35,6 @@ from scenes.plans.numbers import fmt
 SWEEP_SECONDS = 8.0  # the sweep's beat, at least: long enough to watch the map fill up
 GAP = 0.12  # between a view and its label
 SUMS = 32  # the channels' sums of a photo: the one thing on screen while they are added up
-
-
-def morph(a, b) -> Transform:
-    """A frame flying from ``a``'s box to ``b``'s (cheap: the mobjects themselves are not morphed)."""
-    return Transform(frame_of(a), frame_of(b), remover=True)
 
 
 def fit_above_label(zone: Zone, view, text, extra: float = 0.0) -> tuple[np.ndarray, float]:

@@ -14,15 +14,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, DashedVMobject, Square, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, DashedVMobject, Square, Transform, VGroup
 
 from scenes import style
+from scenes.parts.frames import frame_of
 from scenes.parts.grid import Grid, NumberCells
 from scenes.parts.text import label
 from scenes.plans.colour import Scale
 from scenes.plans.numbers import fmt, signed
 
 SIZE = 24  # numbers in the grids and sums: a little above READABLE, so 4:3 frames may shrink them
+
+
+def morph(a, b) -> Transform:
+    """A frame flying from ``a``'s box to ``b``'s: the eye follows a number to where it goes (cheap: the
+    mobjects themselves are not morphed)."""
+    return Transform(frame_of(a), frame_of(b), remover=True)
 
 
 class OpenChannel(VGroup):

@@ -193,6 +193,17 @@ class Favourite:
     def note(self) -> str:
         return _("{count} of {n}: {name}").format(count=self.count, n=len(self.patches), name=shown(self.suspect))
 
+    def words(self, map_name: str) -> str:
+        """Whose portraits the map's strongest pieces come from."""
+        n = len(self.patches)
+        if self.count == n:
+            text = _("All {n} of {map}'s strongest pieces come from portraits of the {name}.")
+        elif 2 * self.count > n:
+            text = _("{count} of {map}'s {n} strongest pieces come from portraits of the {name}.")
+        else:
+            text = _("{map}'s strongest pieces come from different suspects: at most {count} of {n} from one.")
+        return text.format(n=n, count=self.count, map=map_name, name=shown(self.suspect))
+
 
 @dataclass(frozen=True)
 class DeeperLayersPlan:
@@ -213,6 +224,7 @@ class DeeperLayersPlan:
     chain: list[Level]
     conv1_box: tuple[int, int, int, int]  # a first-layer cell's receptive field, for comparison
     low_maps: np.ndarray  # (C, h, w) the maps below
+    relu1_out: np.ndarray  # the first block's maps before pooling
     low_scale: Diverging
     weight_scale: Diverging
     deep_scale: Diverging
@@ -233,7 +245,13 @@ class DeeperLayersPlan:
 
     def maps_of(self, grid: str) -> np.ndarray:
         """The maps of a level of the walk: (C, h, w)."""
-        return {self.relu: self.relu_out, self.pool: self.pool_out, self.below: self.low_maps}.get(grid)
+        maps = {
+            self.relu: self.relu_out,
+            self.pool: self.pool_out,
+            self.below: self.low_maps,
+            self.relu1: self.relu1_out,
+        }
+        return maps[grid]
 
     @property
     def portraits_note(self) -> str:
@@ -268,7 +286,7 @@ def plan(story) -> DeeperLayersPlan:
     return DeeperLayersPlan(
         conv.name, relu.name, pool.name, below.name, conv1.name, relu1.name, int(conv.config["kernel_size"]),
         f, r, c, cell, terms, sums, int(np.argmax(np.abs(sums))), chain, conv1_box,
-        np.asarray(below.output), Diverging.for_values(relu1.output, below.output),
+        np.asarray(below.output), np.asarray(relu1.output), Diverging.for_values(relu1.output, below.output),
         Diverging.for_values(terms.weights, terms.products),
         Diverging.for_values(conv.output, relu.output, pool.output),
         np.asarray(conv.output), np.asarray(relu.output), np.asarray(pool.output),
