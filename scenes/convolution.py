@@ -160,10 +160,10 @@ class ConvolutionScene(ChapterScene):
         self.section("filter")
         if p.photo:  # the glass's layers side by side, each framed in its colour
             self.layers = VGroup(*[self.layer_grid(ch) for ch in range(c)]).arrange(RIGHT, buff=0.4)
-            self.table_area.place(self.layers)
             heading = label(_("filter {f}: {c} layers of {k} × {k} weights").format(f=p.filter + 1, c=c, k=k),
                             size=style.SMALL, colour=style.MUTED)  # fmt: skip
-            self.weight_heading = heading.next_to(self.layers, UP, buff=0.2)
+            self.table_area.arrange(heading, self.layers, direction=DOWN, buff=0.2)
+            self.weight_heading = heading
             shown = [self.layers, heading]
         else:
             shown = [self.open.weights, self.open.headers[1]]
@@ -250,7 +250,7 @@ class ConvolutionScene(ChapterScene):
         else:
             text = _("Add them all up, then the filter's bias: out comes {value}, the first cell of the feature map.")
         with self.beat(text.format(c=p.input_shape[0], value=fmt(t.output))):
-            self.play(QuickFade(total.sum_line, shift=RIGHT * 0.2), run_time=style.NORMAL)
+            self.play(QuickFade(total.sum_line, shift=DOWN * 0.15), run_time=style.NORMAL)
             self.play(QuickFade(total.bias_line), run_time=style.NORMAL)
             self.land(total, 1)
         self.total = total
@@ -396,14 +396,18 @@ class ConvolutionScene(ChapterScene):
                 f=f_count, h=ho, w=wo, n=p.maps.size
             )
         ):
-            self.play(QuickFade(summary, shift=UP * 0.2), QuickFade(key), run_time=style.NORMAL)
+            self.play(QuickFade(summary, shift=DOWN * 0.15), QuickFade(key), run_time=style.NORMAL)
 
     # -- drawings: how good a match is ---------------------------------------------------------------
     def show_match(self) -> None:
         p, m = self.plan, self.plan.match
         t = m.terms
         self.section("match")
-        left, centre, right = self.lay.split(0.9, 1.4, 1.0)
+        if self.lay.stacked:  # the drawing and the map side by side on top, the panel big below them
+            top, centre = self.lay.body.rows(1, 1.3, gap=0.3)
+            left, right = top.columns(1, 1)
+        else:
+            left, centre, right = self.lay.split(0.9, 1.4, 1.0)
         grid = Grid(m.map, Diverging(1.0), cell=0.45, element=NumberCells(lambda v: fmt(v, 2)))
         title = label(_("match map"), size=style.SMALL, colour=style.MUTED)
         key = legend(Diverging(1.0), -1, 1, width=min(2.6, right.width - 0.4), ticks=(-1, 0, 1))

@@ -14,7 +14,19 @@ from scenes import style
 from scenes.base import ChapterScene
 from scenes.i18n import N_, _
 from scenes.layout import Zone
-from scenes.parts import Grid, NumberCells, PixelImage, QuickFade, QuickMove, fade_in, fade_out, frame_of, label, legend
+from scenes.parts import (
+    Grid,
+    NumberCells,
+    PixelImage,
+    QuickFade,
+    QuickMove,
+    fade_in,
+    fade_out,
+    frame_of,
+    label,
+    legend,
+    wrapped,
+)
 from scenes.parts.convsum import SIZE, CellSum, OpenChannel, morph
 from scenes.plans.deeper_layers import plan
 from scenes.plans.numbers import fmt
@@ -78,8 +90,16 @@ class DeeperLayersScene(ChapterScene):
         self.section("glass")
         main = self.lay.main
         left, centre, right = main.columns(1, 1, 1) if main.width >= 6.5 else main.rows(1, 1, 1)
-        title_room = small("0").height + 0.25
-        inner = [Zone(z.left, z.bottom, z.right, z.top - title_room) for z in (left, centre, right)]
+        _f, ho, wo = p.conv_out.shape
+        texts = [
+            _("{layer}: {n} maps · {h}×{w}").format(layer=p.below, n=n, h=h, w=w),
+            _("{layer} filter {f}: {n} × {k}×{k}").format(layer=p.conv, f=f + 1, n=n, k=k),
+            _("{layer} map {f} · {h}×{w}").format(layer=p.conv, f=f + 1, h=ho, w=wo),
+        ]
+        zones = (left, centre, right)
+        titles = [wrapped(t, z.width, size=SIZE, colour=style.TEXT) for t, z in zip(texts, zones)]
+        title_room = max(t.height for t in titles) + 0.25
+        inner = [Zone(z.left, z.bottom, z.right, z.top - title_room) for z in zones]
         self.low_maps = [PixelImage(p.low_maps[ch], p.low_scale, height=1.4) for ch in range(n)]
         self.slices = [Grid(p.terms.weights[ch], p.weight_scale, cell=0.45, element=NumberCells()) for ch in range(n)]
         self.low_labels = [small(_("map {n}").format(n=i + 1)).next_to(m, UP, buff=0.08) for i, m in
@@ -88,14 +108,8 @@ class DeeperLayersScene(ChapterScene):
         glass = tiled([VGroup(g, small(_("layer {n}").format(n=i + 1)).next_to(g, UP, buff=0.08))
                             for i, g in enumerate(self.slices)], inner[1])  # fmt: skip
         self.low_group, self.glass_group = low, glass
-        _f, ho, wo = p.conv_out.shape
         self.fmap = PixelImage(p.conv_out[f], p.deep_scale, height=min(inner[2].width, inner[2].height) * 0.8)
         inner[2].place(self.fmap)
-        titles = [
-            small(_("{layer}: {n} maps · {h}×{w}").format(layer=p.below, n=n, h=h, w=w), style.TEXT),
-            small(_("{layer} filter {f}: {n} × {k}×{k}").format(layer=p.conv, f=f + 1, n=n, k=k), style.TEXT),
-            small(_("{layer} map {f} · {h}×{w}").format(layer=p.conv, f=f + 1, h=ho, w=wo), style.TEXT),
-        ]
         for t, z in zip(titles, (left, centre, right)):
             z.place(t, UP)
         self.glass_titles = titles
@@ -181,7 +195,7 @@ class DeeperLayersScene(ChapterScene):
         ):
             self.play(morph(o.products, total.rows[ch].sum), *fade_out(o, self.open_frame), run_time=style.NORMAL)
             self.play(*fade_in(*total.rows), run_time=style.NORMAL)
-            self.play(QuickFade(total.sum_line, shift=RIGHT * 0.2), run_time=style.NORMAL)
+            self.play(QuickFade(total.sum_line, shift=DOWN * 0.15), run_time=style.NORMAL)
             self.play(QuickFade(total.bias_line), Create(frame_of(total.out, width=5)), run_time=style.NORMAL)
 
     # -- 3. the deep maps --------------------------------------------------------------------------

@@ -227,7 +227,7 @@ class StridePaddingScene(ChapterScene):
             .format(k=p.kernel)
         ):  # fmt: skip
             self.play(*fade_out(whole, frame, zoom, where), run_time=style.QUICK)
-            self.play(QuickFade(self.filter_blocks, shift=LEFT * 0.2), run_time=style.NORMAL)
+            self.play(QuickFade(self.filter_blocks), run_time=style.NORMAL)
 
     def filters_block(self, filters, cell: float = 0.45) -> VGroup:
         """Each filter's weights (one small grid per colour for a photo) with its bias."""
@@ -281,7 +281,7 @@ class StridePaddingScene(ChapterScene):
             text = _("Same rule, rounded down: {o}. {lost}").format(o=v.size, lost=p.lost)
         with self.beat(text):
             self.play(QuickFade(tex), run_time=style.NORMAL)
-            self.play(QuickFade(counts, shift=UP * 0.15), run_time=style.NORMAL)
+            self.play(QuickFade(counts, shift=DOWN * 0.15), run_time=style.NORMAL)
         self.current = [maps, arrow, tex, counts]
 
     def show_padding(self) -> None:
@@ -322,7 +322,7 @@ class StridePaddingScene(ChapterScene):
             _("The rule again, with p = {p}: {o}. {note}").format(p=v.padding, o=v.size, note=p.padded_note)
         ):
             self.play(QuickFade(tex), run_time=style.NORMAL)
-            self.play(QuickFade(counts, shift=UP * 0.15), run_time=style.NORMAL)
+            self.play(QuickFade(counts, shift=DOWN * 0.15), run_time=style.NORMAL)
         self.current = [maps, arrow, tex, counts]
 
     def more_filters(self) -> None:
@@ -350,7 +350,7 @@ class StridePaddingScene(ChapterScene):
         with self.beat(p.more):
             self.play(*fade_out(*self.current[:2], self.current[3]), run_time=style.QUICK)
             self.play(QuickFade(block), QuickFade(maps), run_time=style.NORMAL)
-            self.play(QuickFade(counts, shift=UP * 0.15), run_time=style.NORMAL)
+            self.play(QuickFade(counts, shift=DOWN * 0.15), run_time=style.NORMAL)
         self.current = [maps, block, self.current[2], counts]
 
     def tally(self) -> None:
@@ -405,5 +405,5 @@ class StridePaddingScene(ChapterScene):
         (_c, h, w), (_f, ho, wo) = real.input_shape, real.output_shape
         text = _("Our network's first layer: stride {s}, padding {p}. {h} by {w} in, {ho} by {wo} out, {verdict}.")
         with self.beat(text.format(s=real.stride, p=real.padding, h=h, w=w, ho=ho, wo=wo, verdict=real.verdict)):
-            self.play(QuickFade(real_text, shift=UP * 0.15), run_time=style.NORMAL)
+            self.play(QuickFade(real_text, shift=DOWN * 0.15), run_time=style.NORMAL)
             self.play(QuickFade(self.real_tex), run_time=style.NORMAL)

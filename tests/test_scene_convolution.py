@@ -38,21 +38,27 @@ def custom(media, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def photo(media, tmp_path_factory):
-    """A drawn, photo-like portrait of someone new, on a square frame."""
+    """A drawn, photo-like portrait of someone new, on a 9:16 frame."""
     path = draw_photo_face(tmp_path_factory.mktemp("photo") / "someone.png")
-    return build("convolution", "face", image=path, tmp_path=media, resolution=(720, 720))
+    return build("convolution", "face", image=path, tmp_path=media, resolution=(720, 1280))
 
 
 @pytest.fixture(scope="module")
 def folder(media, tmp_path_factory, custom_tick):
-    """A model trained on a user's folder, shown a pen-drawn tick, on a 9:16 frame."""
+    """A model trained on a user's folder, shown a pen-drawn tick, on a square frame."""
     model = train_on_folder(
         "tick-cross", tmp_path_factory.mktemp("folder"), {"ticks": ["tick"], "crosses": ["cross"]}, draw_tick_or_cross
     )
-    return build("convolution", "tick-cross", image=custom_tick, model=model, tmp_path=media, resolution=(720, 1280))
+    return build("convolution", "tick-cross", image=custom_tick, model=model, tmp_path=media, resolution=(720, 720))
 
 
-@pytest.fixture(params=["tick-cross", "face", "custom", "photo", "folder"])
+@pytest.fixture(scope="module")
+def face43(media):
+    """The shipped suspect on a 4:3 frame: the three colour layers are the widest row of the chapter."""
+    return build("convolution", "face", tmp_path=media, resolution=(960, 720))
+
+
+@pytest.fixture(params=["tick-cross", "face", "custom", "photo", "folder", "face43"])
 def scene(request, scenes):
     if request.param in scenes:
         return scenes[request.param]
