@@ -8,7 +8,8 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, Group, GrowFromCenter, Square, 
 
 from scenes import style
 from scenes.base import ChapterScene
-from scenes.i18n import N_, _
+from scenes.beat import reading_time
+from scenes.i18n import N_, _, language
 from scenes.layout import Zone
 from scenes.parts import (
     Grid,
@@ -130,14 +131,8 @@ class ConvolutionScene(ChapterScene):
         under = _("{colour} ÷ 255").format(colour=p.colour_name(ch)) if p.photo else _("under the glass")
         headers = (under, weights, _("{n} products").format(n=t.products[ch].size))
         o = OpenChannel(t.patch[ch], t.weights[ch], t.products[ch], p.input_scales[ch], p.weight_scale, headers,
-                        padded=self.padded_cells(t))  # fmt: skip
+                        padded=pos.in_padding)  # fmt: skip
         return self.table_zone.place(o, UP)
-
-    def padded_cells(self, t) -> np.ndarray:
-        _c, h, w = self.plan.input_shape
-        k = self.plan.kernel
-        rows, cols = np.arange(t.top, t.top + k), np.arange(t.left, t.left + k)
-        return ~(((rows >= 0) & (rows < h))[:, None] & ((cols >= 0) & (cols < w))[None, :])
 
     def cell_sum(self, pos) -> CellSum:
         p, t = self.plan, pos.terms
@@ -309,10 +304,8 @@ class ConvolutionScene(ChapterScene):
         self.section("sweep")
         left, right = self.lay.split(1, 1)
         readout_room = label("0", size=style.SMALL).height + 2 * GAP  # one line under the map's label
-        with self.beat(
-            _("Then it keeps sliding, row by row, one pixel at a time, and the feature map fills up cell by cell."),
-            seconds=SWEEP_SECONDS,  # at least: a voice may make it longer
-        ) as b:
+        text = _("Then it keeps sliding, row by row, one pixel at a time, and the feature map fills up cell by cell.")
+        with self.beat(text, seconds=max(SWEEP_SECONDS, reading_time(text, language()))) as b:
             self.play(*self.fade_all_but(self.input_group, self.map_group), run_time=style.QUICK)
             (ci, fi), (cm, fm) = (
                 fit_above_label(z, v, t, readout_room)

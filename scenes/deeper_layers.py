@@ -224,7 +224,7 @@ class DeeperLayersScene(ChapterScene):
             t.next_to(top, UP, buff=0.08).align_to(band, LEFT)
         parts = [Group(titles[0], numbers, bands[0]), Group(titles[1], bands[1]), Group(titles[2], bands[2])]
         room.place(Group(*parts).arrange(DOWN, buff=0.1, aligned_edge=LEFT), UP)
-        self.map_titles = titles
+        self.map_titles, self.map_numbers = titles, numbers
         key = legend(p.deep_scale, -p.deep_scale.vmax, p.deep_scale.vmax, width=2.4)
         self.lay.footer.place(key, RIGHT)
         with self.beat(
@@ -233,7 +233,7 @@ class DeeperLayersScene(ChapterScene):
             )
         ):
             self.clear()
-            self.play(QuickFade(Group(*self.conv_maps)), QuickFade(titles[0]), run_time=style.SLOW)
+            self.play(QuickFade(Group(*self.conv_maps)), QuickFade(titles[0]), QuickFade(numbers), run_time=style.SLOW)
             self.play(QuickFade(key), run_time=style.QUICK)
         with self.beat(
             _("As before, ReLU zeroes the negatives and pooling shrinks each map to {h} by {w}.").format(h=hp, w=wp)

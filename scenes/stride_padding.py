@@ -93,7 +93,6 @@ class StridePaddingScene(ChapterScene):
         zero = p.patch_scale.rgb(np.zeros((3, 1, 1)))[0, 0] if p.photo else p.patch_scale.rgb(np.zeros(1))[0]
         self.ring = PaddingRing(view, p.pad, zero, numbers=True)
         self.view = view
-        c = p.patch.shape[0]
         self.input_label = wrapped(_("input {dims} = {n} numbers").format(dims=dims(p.patch.shape), n=p.patch.size),
                                    self.left.width, size=style.SMALL, colour=style.MUTED)  # fmt: skip
         # Room above for the stride arrow, below for the label; the ring's band counts in the size.
@@ -106,7 +105,6 @@ class StridePaddingScene(ChapterScene):
         self.formulas: dict[int, MathTex] = {}
         self.counts: dict[int, VGroup] = {}
         self.glass_path: dict[int, list[np.ndarray]] = {}
-        self.channels = c
 
     # -- pieces ------------------------------------------------------------------------------------
     def make_maps(self, v: Variant, zone: Zone) -> VGroup:
@@ -278,7 +276,8 @@ class StridePaddingScene(ChapterScene):
                 "{maps} maps keep {kept} of the {given} numbers."
             ).format(maps=len(v.filters), kept=v.kept, given=v.given)
         else:
-            text = _("Same rule, rounded down: {o}. {lost}").format(o=v.size, lost=p.lost)
+            same = _("Same rule, rounded down: {o}.") if v.rounded else _("Same rule: {o}.")
+            text = same.format(o=v.size) + " " + p.lost
         with self.beat(text):
             self.play(QuickFade(tex), run_time=style.NORMAL)
             self.play(QuickFade(counts, shift=DOWN * 0.15), run_time=style.NORMAL)

@@ -129,6 +129,8 @@ def test_face_padding(plans):
     assert first.terms.top == -1 and first.terms.left == -1
     np.testing.assert_array_equal(first.terms.patch[:, 0, :], 0)
     assert [q.padded for q in p.positions] == [5, 3, 3]  # the corner, then the top edge
+    np.testing.assert_array_equal(p.positions[0].in_padding, [[1, 1, 1], [1, 0, 0], [1, 0, 0]])
+    np.testing.assert_array_equal(p.positions[1].in_padding, [[1, 1, 1], [0, 0, 0], [0, 0, 0]])
     assert p.window(0) == (-1, -1) and p.window(29) == (0, 0)
 
 

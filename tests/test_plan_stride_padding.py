@@ -21,6 +21,9 @@ def test_variant_is_conv2d_and_the_size_rule():
         assert v.size == expect == engine.output_size(5, 3, s, p)
         assert (v.given, v.kept) == (75, 2 * expect * expect)
         assert v.windows[0] == (-p, -p) and v.windows[1] == (-p, s - p) and len(v.windows) == expect**2
+        assert v.rounded == ((5 + 2 * p - 3) % s != 0)
+    assert variant(patch, w, b, (0,), 2, 0).rounded is False  # (5 - 3) / 2 = 1 exactly
+    assert variant(np.zeros((3, 6, 6)), w, b, (0,), 2, 0).rounded is True  # (6 - 3) / 2 = 1.5 -> 1
 
 
 def test_busiest_patch_finds_the_edges():

@@ -121,6 +121,7 @@ def test_the_maps_are_the_trace_outputs(scene):
     assert p.deep_scale.vmax == pytest.approx(np.abs(t.step("conv2").output).max())
     titles = [m.original_text for m in scene.map_titles]
     assert titles[0].endswith("8 maps · 14×14") and titles[2].endswith("8 maps · 7×7")
+    assert [m.original_text for m in scene.map_numbers] == [str(j + 1) for j in range(8)]  # counted from 1
     # the marks: the computed cell, its pooling window and the pooled cell
     f = p.f
     close(scene.map_marks[0].get_center(), scene.conv_maps[f].point(*p.cell))

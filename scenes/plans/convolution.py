@@ -28,8 +28,13 @@ class Position:
 
     terms: ConvTerms
     sums: np.ndarray  # (C,) products of each input channel summed
-    padded: int  # cells of the receptive field (per channel) that lie in the padding
+    in_padding: np.ndarray  # (k, k) bool: the cells of the receptive field that lie in the padding
     note: str  # what changed since the position before (empty for the first)
+
+    @property
+    def padded(self) -> int:
+        """How many cells of the receptive field (per channel) lie in the padding."""
+        return int(self.in_padding.sum())
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,7 @@ def plan(story) -> ConvolutionPlan:
     for i in range(n):
         t = conv_terms(tr, step.name, FILTER, *divmod(i, wo))
         note = stride_words(positions[-1].terms, t, s, i) if positions else ""
-        positions.append(Position(t, channel_sums(t), _padded(t, step.input.shape[1:]), note))
+        positions.append(Position(t, channel_sums(t), _in_padding(t, step.input.shape[1:]), note))
     weights, bias = np.asarray(step.params["weight"]), np.asarray(step.params["bias"])
     shown = [weights, *[q.terms.products for q in positions]]
     if photo:
@@ -126,12 +131,11 @@ def plan(story) -> ConvolutionPlan:
     )  # fmt: skip
 
 
-def _padded(t: ConvTerms, hw: tuple[int, int]) -> int:
+def _in_padding(t: ConvTerms, hw: tuple[int, int]) -> np.ndarray:
     k = t.patch.shape[-1]
     rows = np.arange(t.top, t.top + k)
     cols = np.arange(t.left, t.left + k)
-    inside = ((rows >= 0) & (rows < hw[0]))[:, None] & ((cols >= 0) & (cols < hw[1]))[None, :]
-    return int((~inside).sum())
+    return ~(((rows >= 0) & (rows < hw[0]))[:, None] & ((cols >= 0) & (cols < hw[1]))[None, :])
 
 
 def stride_words(before: ConvTerms, now: ConvTerms, stride: int, i: int) -> str:

@@ -40,6 +40,11 @@ class Variant:
         return int(self.patch.shape[-1])
 
     @property
+    def rounded(self) -> bool:
+        """Whether the size rule rounds down: the glass does not land exactly on the far edge."""
+        return (self.input_size + 2 * self.padding - self.kernel) % self.stride != 0
+
+    @property
     def given(self) -> int:
         """How many numbers came in."""
         return int(self.patch.size)
