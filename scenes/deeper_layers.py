@@ -7,8 +7,7 @@ maps most.
 
 from __future__ import annotations
 
-import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Arrow, Circle, Create, Group, GrowArrow, GrowFromCenter, Line, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, Group, GrowArrow, GrowFromCenter, VGroup
 
 from scenes import style
 from scenes.base import ChapterScene
@@ -16,6 +15,7 @@ from scenes.i18n import N_, _
 from scenes.layout import Zone
 from scenes.parts import (
     Grid,
+    MagnifyingGlass,
     NumberCells,
     PixelImage,
     QuickFade,
@@ -123,13 +123,11 @@ class DeeperLayersScene(ChapterScene):
             self.play(QuickFade(low), QuickFade(titles[0]), run_time=style.SLOW)
             self.play(QuickFade(key), run_time=style.QUICK)
 
-        # The filter as a deck of glass layers inside a lens, then fanned out, one layer per map.
+        # The filter as a deck of glass layers behind one lens, then fanned out, one layer per map.
         deck = VGroup(*[Grid(p.terms.weights[ch], p.weight_scale, cell=0.45, element=None) for ch in range(n)])
         for ch, g in enumerate(deck):
             g.move_to(centre.center + (ch - (n - 1) / 2) * DECK_STEP * (RIGHT + UP))
-        lens = Circle(radius=deck.width * 0.85, stroke_color=style.MUTED, stroke_width=5).move_to(deck)
-        tip = lens.point_at_angle(-np.pi / 4)
-        lens_group = VGroup(lens, Line(tip, tip + 0.7 * (RIGHT + DOWN)).set_stroke(style.MUTED, width=10))
+        lens_group = MagnifyingGlass(deck[-1], k)  # the glass, its layers stacked behind the front one
         with self.beat(
             _("So its magnifying glass is thicker: one {k}×{k} layer of glass per map, {n} weights in filter {f}.")
             .format(k=k, n=p.terms.weights.size, f=f + 1)
@@ -142,7 +140,7 @@ class DeeperLayersScene(ChapterScene):
             self.play(QuickFade(glass), QuickFade(titles[1]), run_time=style.NORMAL)
 
         t = p.terms
-        self.low_windows = [m.window(t.top, t.left, k, k, width=3) for m in self.low_maps]
+        self.low_windows = [MagnifyingGlass(m, k).over(t.top, t.left) for m in self.low_maps]
         self.target = self.fmap.window(*p.cell, 1, 1, width=3)
         with self.beat(
             _("All {n} layers slide together, always over the same spot of every map, and write one new map.").format(

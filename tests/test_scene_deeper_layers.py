@@ -106,8 +106,8 @@ def test_one_cell_is_36_products_plus_bias(scene):
     # the windows sit on the pool1 cells the filter multiplies (top-left from conv_terms)
     for k, (m, w) in enumerate(zip(scene.low_maps, scene.low_windows)):
         np.testing.assert_array_equal(m.values, scene.trace.step("pool1").output[k])
-        close(w.get_center(), m.point(terms.top + 1, terms.left + 1))
-        assert w.width == pytest.approx(3 * m.cell_size)
+        close(w.lens.get_center(), m.point(terms.top + 1, terms.left + 1))
+        assert w.lens.width == pytest.approx(3 * m.cell_size)
 
 
 def test_the_maps_are_the_trace_outputs(scene):
