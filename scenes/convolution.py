@@ -4,668 +4,451 @@ position its weights times the pixels under it, summed, plus a bias, give one fe
 from __future__ import annotations
 
 import numpy as np
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    Arrow,
-    Create,
-    DashedVMobject,
-    Group,
-    GrowArrow,
-    Line,
-    Rectangle,
-    ReplacementTransform,
-    Square,
-    Transform,
-    ValueTracker,
-    VGroup,
-    always_redraw,
-    config,
-    linear,
-)
+from manim import DOWN, LEFT, RIGHT, UP, Create, Group, GrowFromCenter, Square, Transform, VGroup
 
-from scenes import legacy_style as style
-from scenes.legacy_base import ChapterScene
-from scenes.legacy_parts import (
+from scenes import style
+from scenes.base import ChapterScene
+from scenes.beat import reading_time
+from scenes.i18n import N_, _, language
+from scenes.layout import Zone
+from scenes.parts import (
+    Grid,
+    MagnifyingGlass,
+    NumberCells,
+    PaddingRing,
     PixelImage,
     QuickFade,
     QuickMove,
-    ValueGrid,
+    WindowSweep,
     boxed,
-    cached_label,
     fade_in,
     fade_out,
-    keep_on_screen,
+    frame_of,
     label,
     legend,
+    wrapped,
 )
-from scenes.legacy_style import fmt
-from scenes.plans.terms import channel_sums, conv_terms, match_map, weight_scale
+from scenes.parts.convsum import SIZE, CellSum, OpenChannel, morph
+from scenes.plans.colour import CHANNEL_COLOURS, Diverging
+from scenes.plans.convolution import plan
+from scenes.plans.numbers import fmt
 
-FILTER = 0  # the filter explained in detail
-EXPLAINED = 3  # positions explained term by term before the sweep
-NUMBER_GRID_MAX = 225  # grids up to this many cells are drawn cell by cell, larger ones as one image
-TABLE_FONT = 13  # numbers in the term-by-term table
-HIDDEN = np.array([24, 28, 36], dtype=np.uint8)  # a feature-map cell not computed yet
-CHANNEL_NAMES = tuple(style.CHANNEL_COLOURS)
-
-
-class InputChannel:
-    """Colour map for one channel of the network's input (the image times ``input_scale``): the
-    channel colour of the pixel it came from, as in the pixels chapter."""
-
-    def __init__(self, colour: str, scale: float) -> None:
-        self.colour, self.scale = colour, scale
-
-    def rgb(self, values: np.ndarray) -> np.ndarray:
-        return style.Channel(self.colour).rgb(np.asarray(values, dtype=np.float64) / self.scale)
+SWEEP_SECONDS = 8.0  # the sweep's beat, at least: long enough to watch the map fill up
+GAP = 0.12  # between a view and its label
+SUMS = 32  # the channels' sums of a photo: the one thing on screen while they are added up
 
 
-def frame_of(mob, colour: str = style.HIGHLIGHT) -> Rectangle:
-    """A rectangle on the bounding box of ``mob`` (cheap to animate, unlike the mob itself)."""
-    rect = Rectangle(width=mob.width, height=mob.height, stroke_color=colour, stroke_width=3)
-    return rect.move_to(mob)
+def fit_above_label(zone: Zone, view, text, extra: float = 0.0) -> tuple[np.ndarray, float]:
+    """Where ``view`` goes (centre) and by how much it scales to fill ``zone`` above ``text`` (and
+    ``extra`` more units of text under it)."""
+    room = Zone(zone.left, zone.bottom + text.height + extra + GAP, zone.right, zone.top)
+    factor = min(room.width / view.width, room.height / view.height)
+    return room.point(UP) + DOWN * view.height * factor / 2, factor
 
 
-def overlaps(a, b, pad: float = 0.0) -> bool:
-    """Whether the bounding boxes of ``a`` and ``b`` (grown by ``pad``) intersect."""
-    return not (
-        a.get_right()[0] + pad < b.get_left()[0]
-        or b.get_right()[0] + pad < a.get_left()[0]
-        or a.get_top()[1] + pad < b.get_bottom()[1]
-        or b.get_top()[1] + pad < a.get_bottom()[1]
-    )
-
-
-def number(value: float, size: float = 20, colour: str = style.TEXT, brackets: bool = False):
-    """A number as on-screen text (``brackets`` wraps a negative one in parentheses)."""
-    s = fmt(value)
-    if brackets and s.startswith("-"):
-        s = f"({s})"
-    return cached_label(s, size, colour)
-
-
-class TermTable(VGroup):
-    """One feature-map cell spelled out: per input channel the receptive field, the weights and
-    their products (with the channel's sum when there are several), then sum + bias = output.
-
-    ``fixed`` holds what is the same at every position (weights, signs, labels), ``changing`` the
-    rest, so the next position only swaps the latter."""
-
-    def __init__(self, terms, in_cmaps, value_cmap, map_cmap, shape_hw, cell: float, names) -> None:
-        super().__init__()
-        self.terms = terms
-        c_in = terms.patch.shape[0]
-        h, w = shape_hw
-        sums = channel_sums(terms)
-        self.patches, self.weights, self.products, self.sums = [], [], [], []
-        self.row_labels, self.pad_marks, self.signs, self.sum_bits = VGroup(), VGroup(), VGroup(), VGroup()
-        rows = VGroup()
-        for ch in range(c_in):
-            patch = ValueGrid(terms.patch[ch], in_cmaps[ch], cell=cell, font_size=TABLE_FONT)
-            weights = ValueGrid(terms.weights[ch], value_cmap, cell=cell, font_size=TABLE_FONT)
-            products = ValueGrid(terms.products[ch], value_cmap, cell=cell, font_size=TABLE_FONT)
-            times, equals = label("×", size=26), label("=", size=26)
-            row = VGroup(patch, times, weights, equals, products).arrange(RIGHT, buff=0.16)
-            self.signs.add(times, equals)
-            if c_in > 1:
-                colour = style.CHANNEL_COLOURS.get(names[ch], style.TEXT)
-                s = number(sums[ch], size=19, colour=colour)
-                self.sums.append(s)
-                bit = VGroup(label("→", size=22, colour=style.MUTED), s).arrange(RIGHT, buff=0.1)
-                bit.next_to(products, RIGHT, buff=0.15)
-                self.sum_bits.add(bit)
-                row.add(bit)
-                self.row_labels.add(label(names[ch], size=22, colour=colour))
-            self.patches.append(patch)
-            self.weights.append(weights)
-            self.products.append(products)
-            rows.add(row)
-        rows.arrange(DOWN, buff=0.14, aligned_edge=LEFT)
-        self.rows = rows
-        for name, patch in zip(self.row_labels, self.patches):
-            name.next_to(patch, LEFT, buff=0.15)
-        # Cells of the receptive field that lie in the padding (zeros) get a dashed tape frame.
-        for patch in self.patches:
-            for i in range(terms.patch.shape[1]):
-                for j in range(terms.patch.shape[2]):
-                    if not (0 <= terms.top + i < h and 0 <= terms.left + j < w):
-                        mark = DashedVMobject(Square(cell * 0.82), num_dashes=8)
-                        mark.set_stroke(style.HIGHLIGHT, width=2.5).move_to(patch.cell(i, j))
-                        self.pad_marks.add(mark)
-        n_products = terms.products.size
-        self.headers = VGroup(
-            label("receptive field", size=style.SMALL_SIZE, colour=style.MUTED).next_to(self.patches[0], UP, 0.12),
-            label("filter weights", size=style.SMALL_SIZE, colour=style.MUTED).next_to(self.weights[0], UP, 0.12),
-            label(f"{n_products} products", size=style.SMALL_SIZE, colour=style.MUTED).next_to(
-                self.products[0], UP, 0.12
-            ),
-        )
-        # Bottom lines: the channel sums (or the products) added up, then the bias.
-        self.total = number(terms.total, size=22, colour=style.HIGHLIGHT)
-        if c_in > 1:
-            pieces = [number(sums[0], size=20, colour=style.CHANNEL_COLOURS.get(names[0], style.TEXT))]
-            for ch in range(1, c_in):
-                colour = style.CHANNEL_COLOURS.get(names[ch], style.TEXT)
-                pieces += [label("+", size=20), number(sums[ch], size=20, colour=colour, brackets=True)]
-            line1 = VGroup(*pieces, label("=", size=20), self.total).arrange(RIGHT, buff=0.12)
-        else:
-            line1 = VGroup(label(f"sum of the {n_products} products =", size=20), self.total).arrange(RIGHT, buff=0.14)
-        self.bias = number(terms.bias, size=22, brackets=True)
-        self.out = ValueGrid(np.array([[terms.output]]), map_cmap, cell=0.66, font_size=17)
-        self.total_again = number(terms.total, size=22, colour=style.HIGHLIGHT)
-        line2 = VGroup(
-            self.total_again, label("+ bias", size=20, colour=style.MUTED), self.bias, label("=", size=22), self.out
-        ).arrange(RIGHT, buff=0.14)
-        VGroup(line1, line2).arrange(DOWN, buff=0.16).next_to(rows, DOWN, buff=0.28)
-        self.line1, self.line2 = line1, line2
-        self.fixed = VGroup(*self.weights, self.signs, self.row_labels, self.headers)
-        self.changing = VGroup(*self.patches, *self.products, self.sum_bits, self.pad_marks, line1, line2)
-        self.add(self.fixed, self.changing)
+def named(name: str, size: str, width: float) -> VGroup:
+    """ "name size" (e.g. "feature map 10 × 10") on one line if it fits ``width``, else two."""
+    line = label(f"{name} {size}", size=style.SMALL, colour=style.MUTED)
+    if line.width <= width:
+        return VGroup(line)
+    return VGroup(*[label(t, size=style.SMALL, colour=style.MUTED) for t in (name, size)]).arrange(DOWN, buff=0.06)
 
 
 class ConvolutionScene(ChapterScene):
     chapter_id = "convolution"
-    subtitle = "Sherlock's magnifying glass hunts for a clue"
+    subtitle = N_("Sherlock's magnifying glass hunts for a clue")
 
     def construct(self) -> None:
+        self.plan = plan(self.story)
         self.title_card()
-        self.prepare()
+        self.rig()
         self.show_filter()
-        if self.pad > 0:
+        if self.plan.padding:
             self.show_padding()
         self.explain_positions()
         self.sweep()
         self.filter_stack()
-        if not self.is_rgb:
-            self.match()
+        if self.plan.match is not None:
+            self.show_match()
 
-    # -- data --------------------------------------------------------------------------------
-    def prepare(self) -> None:
-        conv = self.trace.steps_of("Conv2D")[0]
-        self.conv, self.layer = conv, conv.name
-        self.k, self.stride, self.pad = (conv.config[n] for n in ("kernel_size", "stride", "padding"))
-        self.c_in, self.h, self.w = conv.input.shape
-        self.n_filters, self.ho, self.wo = conv.output.shape
-        n = min(EXPLAINED, self.ho * self.wo)
-        self.positions = [divmod(i, self.wo) for i in range(n)]
-        self.terms = [conv_terms(self.trace, self.layer, FILTER, r, c) for r, c in self.positions]
-        self.map_cmap = style.Diverging.for_values(conv.output)
-        shown = [conv.params["weight"], *[t.products for t in self.terms]]
-        if not self.is_rgb:
-            shown.append(conv.input)
-        self.value_cmap = style.Diverging.for_values(*shown)
-        if self.is_rgb:
-            self.names = CHANNEL_NAMES[: self.c_in]
-            self.in_cmaps = [InputChannel(style.CHANNEL_COLOURS[n], self.trace.input_scale) for n in self.names]
+    # -- the rig: the input and its map on the side, the arithmetic in the main zone -------------
+    def rig(self) -> None:
+        p = self.plan
+        c, h, w = p.input_shape
+        _f, ho, wo = p.output_shape
+        side, self.table_area = self.lay.split(1, 3.3)
+        self.table_zone = self.table_area
+        top, bottom = side.columns(1, 1) if self.lay.stacked else side.rows(1, 1)
+        if p.photo:
+            self.input_mob = PixelImage(p.image, p.picture_scale, height=4.0)
         else:
-            self.names = tuple(f"ch {i}" for i in range(self.c_in))
-            self.in_cmaps = [self.value_cmap] * self.c_in
-        self.table_cell = 0.56 if self.c_in == 1 else 0.52
+            self.input_mob = Grid(p.image[0], p.picture_scale, cell=4.0 / h, element=NumberCells())
+        self.ring = PaddingRing(self.input_mob, p.padding, np.zeros(3)) if p.padding else None
+        self.input_group = Group(*[m for m in (self.ring, self.input_mob) if m is not None])
+        what = _("input") if c == 1 else _("photo")
+        self.input_label = named(what, f"{h} × {w}" if c == 1 else f"{h} × {w} × {c}", top.width)
+        self.fmap = self.map_view(p.filter, 4.0)
+        self.fmap.reveal(0)
+        self.map_frame = frame_of(self.fmap, colour=style.GRID_LINE, width=2)
+        self.map_group = Group(self.fmap, self.map_frame)
+        self.map_label = named(_("feature map"), f"{ho} × {wo}", bottom.width)
+        for zone, view, text in ((top, self.input_group, self.input_label), (bottom, self.map_group, self.map_label)):
+            centre, factor = fit_above_label(zone, view, text)
+            view.scale(factor).move_to(centre)
+            text.next_to(view, DOWN, buff=GAP)
+        # The arithmetic sits in the middle of its zone: measure it once, then centre the zone on it.
+        first = p.positions[0]
+        self.open = self.open_channel(first)
+        used = self.open.height + (0 if p.photo else self.cell_sum(first).height + 0.15)
+        self.table_zone = self.table_zone.inset(0, max(0.0, self.table_zone.height - used) / 2)
+        self.open = self.open_channel(first)
+        self.explained: list[dict] = []
 
-    def make_input(self, size: float, numbers: bool = True):
-        """The input as the viewer knows it: the photo, or the grid of numbers (``size`` = height)."""
-        if self.is_rgb:
-            return PixelImage(self.trace.image, height=size)
-        if self.h * self.w <= NUMBER_GRID_MAX and self.c_in == 1:
-            return ValueGrid(self.trace.input[0], self.value_cmap, cell=size / self.h, numbers=numbers)
-        return PixelImage(self.trace.input[0], self.value_cmap, height=size)
+    def map_view(self, f: int, height: float):
+        values = self.plan.maps[f]
+        if values.size <= 225:  # small maps as cells, big ones as one image
+            return Grid(values, self.plan.map_scale, cell=height / values.shape[0], element=None)
+        return PixelImage(values, self.plan.map_scale, height=height)
 
-    def make_map(self, f: int, size: float):
-        values = self.conv.output[f]
-        if self.ho * self.wo <= NUMBER_GRID_MAX:
-            return ValueGrid(values, self.map_cmap, cell=size / self.ho, numbers=False)
-        img = PixelImage(values, self.map_cmap, height=size)
-        img.full_rgb = img.pixel_array[:, :, :3].copy()
-        return img
+    def fade_all_but(self, *keep) -> list:
+        """Fade-outs for everything on screen but ``keep`` (and the header)."""
+        ids = {id(m) for k in (*keep, self.header) for m in k.get_family()}
+        return fade_out(*[m for m in self.mobjects if id(m) not in ids])
 
-    def reveal(self, fmap, n: int) -> None:
-        """Show the first ``n`` cells of a feature map (raster order); the rest are not computed yet."""
-        if isinstance(fmap, ValueGrid):
-            for i, sq in enumerate(fmap.cells):
-                sq.set_fill(opacity=1.0 if i < n else 0.0)
+    def glass_on(self, top: int, left: int) -> MagnifyingGlass:
+        return MagnifyingGlass(self.input_mob, self.plan.kernel).over(top, left)
+
+    def map_mark(self, r: int, c: int, fmap=None) -> Square:
+        fmap = fmap or self.fmap
+        return Square(fmap.cell_size, stroke_color=style.HIGHLIGHT, stroke_width=4).move_to(fmap.point(r, c))
+
+    def open_channel(self, pos) -> OpenChannel:
+        p, t, ch = self.plan, pos.terms, self.plan.open_channel
+        if p.photo:
+            weights = _("{colour} layer").format(colour=p.colour_name(ch))
         else:
-            rgb = fmap.full_rgb.copy().reshape(-1, 3)
-            rgb[n:] = HIDDEN
-            fmap.pixel_array[:, :, :3] = rgb.reshape(fmap.full_rgb.shape)
-        fmap.revealed = n
+            weights = _("filter {f}'s weights").format(f=p.filter + 1)
+        under = _("{colour} ÷ 255").format(colour=p.colour_name(ch)) if p.photo else _("under the glass")
+        headers = (under, weights, _("{n} products").format(n=t.products[ch].size))
+        o = OpenChannel(t.patch[ch], t.weights[ch], t.products[ch], p.input_scales[ch], p.weight_scale, headers,
+                        padded=pos.in_padding)  # fmt: skip
+        return self.table_zone.place(o, UP)
 
-    def ring(self, mob) -> VGroup:
-        """The padding around ``mob``: a ring of zeros with crime-scene tape along it."""
-        cell = mob.width / self.w
-        band = self.pad * cell
-        zero = np.zeros(1)
-        zero_rgb = (
-            style.Channel(style.CHANNEL_COLOURS["R"]).rgb(zero)[0] if self.is_rgb else self.value_cmap.rgb(zero)[0]
-        )
-        outer = Rectangle(width=mob.width + 2 * band, height=mob.height + 2 * band, stroke_width=0)
-        outer.set_fill(style.rgb_hex(zero_rgb), opacity=1).move_to(mob)
-        mid = Rectangle(width=mob.width + band, height=mob.height + band).move_to(mob)
-        tape = DashedVMobject(mid, num_dashes=4 * (self.w + self.h) // 2, dashed_ratio=0.5)
-        tape.set_stroke(style.HIGHLIGHT, width=max(1.0, 100 * band * 0.55))
-        return VGroup(outer, tape)
+    def cell_sum(self, pos) -> CellSum:
+        p, t = self.plan, pos.terms
+        c = p.input_shape[0]
+        names = [p.colour_name(ch) for ch in range(c)] if p.photo else [""] * c
+        colours = [CHANNEL_COLOURS.get(n, style.TEXT) for n in p.channel_names]
+        total = CellSum(
+            t.patch, t.weights, pos.sums, t.bias, t.output, names, colours, p.input_scales, p.weight_scale,
+            p.map_scale, _("+ bias"), single=_("sum of the {n} products =").format(n=t.products.size),
+            small_cell=0.32, size=SIZE if c == 1 else SUMS,
+        )  # fmt: skip
+        if c == 1:  # under the products
+            return self.table_zone.below(self.open).place(total, UP + LEFT)
+        return self.table_area.place(total)
 
-    def window(self, mob, top: int, left: int) -> Rectangle:
-        """The frame around the k x k input cells whose top-left is (top, left); may reach into padding."""
-        cell = mob.width / self.w
-        rect = Rectangle(width=self.k * cell, height=self.k * cell, stroke_color=style.HIGHLIGHT, stroke_width=5)
-        half = (self.k - 1) / 2
-        return rect.move_to(mob.cell_center(top + half, left + half))
-
-    def glass(self, rect: Rectangle) -> VGroup:
-        """A magnifying glass: the window with a handle."""
-        corner = rect.get_corner(DOWN + RIGHT)
-        handle = Line(corner, corner + np.array([0.32, -0.32, 0]), color=style.HIGHLIGHT, stroke_width=9)
-        return VGroup(rect, handle)
-
-    def map_target(self, fmap, r: int, c: int) -> Square:
-        return Square(fmap.width / self.wo, stroke_color=style.HIGHLIGHT, stroke_width=4).move_to(
-            fmap.cell_center(r, c)
-        )
-
-    # -- steps -------------------------------------------------------------------------------
-    def hold(self, start: float, seconds: float) -> None:
-        """Wait until ``seconds`` after ``start`` (the caption's time is up)."""
-        target = start + seconds
-        while self.time < target - 1e-6:  # frames round the clock, so wait in whole frames until then
-            self.wait(max(target - self.time, 1 / config.frame_rate))
-
+    # -- the filter ------------------------------------------------------------------------------
     def show_filter(self) -> None:
-        self.step("filter")
-        # Input on the left, feature map on the right, the term table in between.
-        if self.is_rgb:
-            inp = self.make_input(2.3)
-            inp.move_to([-6.85 + inp.width / 2 + self.pad * inp.width / self.w, 2.75 - inp.height / 2 - 0.1, 0])
-            fmap = self.make_map(FILTER, 3.0)
+        p = self.plan
+        c, k = p.input_shape[0], p.kernel
+        self.section("filter")
+        if p.photo:  # the glass's layers side by side, each framed in its colour
+            self.layers = VGroup(*[self.layer_grid(ch) for ch in range(c)]).arrange(RIGHT, buff=0.4)
+            heading = label(_("filter {f}: {c} layers of {k} × {k} weights").format(f=p.filter + 1, c=c, k=k),
+                            size=style.SMALL, colour=style.MUTED)  # fmt: skip
+            self.table_area.arrange(heading, self.layers, direction=DOWN, buff=0.2)
+            self.weight_heading = heading
+            shown = [self.layers, heading]
         else:
-            inp = self.make_input(min(4.0, 0.33 * self.h))
-            inp.move_to([-6.85 + inp.width / 2, -0.2, 0])
-            fmap = self.make_map(FILTER, min(3.3, 0.33 * self.ho))
-        fmap.move_to([6.85 - fmap.width / 2, -0.2, 0])
-        self.reveal(fmap, 0)
-        self.input_mob, self.fmap = inp, fmap
-        self.map_frame = Rectangle(width=fmap.width, height=fmap.height, stroke_color=style.GRID_LINE, stroke_width=2)
-        self.map_frame.move_to(fmap)
-        ch = f" × {self.c_in}" if self.c_in > 1 else ""
-        self.input_label = label(f"input {self.h} × {self.w}{ch}", size=style.SMALL_SIZE, colour=style.MUTED)
-        self.input_label.next_to(inp, DOWN, buff=0.15 + self.pad * inp.width / self.w)
-        self.map_label = label(f"feature map {self.ho} × {self.wo}", size=style.SMALL_SIZE, colour=style.MUTED).next_to(
-            fmap, UP, buff=0.15
-        )
+            shown = [self.open.weights, self.open.headers[1]]
+        with self.beat(
+            _("A filter is Sherlock's magnifying glass: a small grid of weights that looks for one kind of clue.")
+        ):
+            self.play(QuickFade(self.input_mob), QuickFade(self.input_label), run_time=style.NORMAL)
+            self.play(*fade_in(*shown), run_time=style.NORMAL)
+            self.play(Create(self.map_frame), QuickFade(self.fmap), QuickFade(self.map_label), run_time=style.NORMAL)
+        if p.photo:
+            with self.beat(
+                _("The photo has {c} colour layers, so the glass has {c} layers too: {n} weights in all.").format(
+                    c=c, n=p.weights[p.filter].size
+                )
+            ):
+                frames = [
+                    frame_of(g[0], colour=CHANNEL_COLOURS[n], width=4) for g, n in zip(self.layers, p.channel_names)
+                ]
+                self.play(*[GrowFromCenter(f) for f in frames], run_time=style.NORMAL)
+            self.layers.add(*frames)
 
-        table = TermTable(
-            self.terms[0], self.in_cmaps, self.value_cmap, self.map_cmap, (self.h, self.w), self.table_cell, self.names
-        )
-        self.place_table(table)
-        self.table = table
+    def layer_grid(self, ch: int) -> VGroup:
+        p = self.plan
+        grid = Grid(p.weights[p.filter, ch], p.weight_scale, cell=0.95, element=NumberCells(size=SIZE))
+        name = label(_("{colour} layer").format(colour=p.colour_name(ch)), size=style.SMALL,
+                     colour=CHANNEL_COLOURS[p.channel_names[ch]])  # fmt: skip
+        return VGroup(grid, name.next_to(grid, DOWN, buff=GAP))
 
-        start = self.time
-        n_w = self.conv.params["weight"][FILTER].size
-        self.caption(
-            "A filter is Sherlock's magnifying glass: a small grid of weights that looks for one kind of clue.", 5
-        )
-        self.play(QuickFade(inp), QuickFade(self.input_label), run_time=0.8)
-        self.play(*fade_in(*table.weights, table.headers[1], table.row_labels), run_time=1)
-        self.play(Create(self.map_frame), QuickFade(fmap), QuickFade(self.map_label), run_time=0.8)
-        self.hold(start, 5)
-        if self.c_in > 1:
-            start = self.time
-            self.caption(
-                f"The photo has {self.c_in} colour layers, so the glass has {self.c_in} layers too: "
-                f"{n_w} weights in all.",
-                4,
-            )
-            layers = [frame_of(g).scale(1.08) for g in table.weights]
-            self.play(*[Create(f) for f in layers], run_time=0.8)
-            self.play(*fade_out(*layers), run_time=0.4)
-            self.hold(start, 4)
-
-    def place_table(self, table: TermTable) -> None:
-        """Centre the table between the input and the feature map, shrinking it only if it must."""
-        left = self.input_mob.get_right()[0] + self.pad * self.input_mob.width / self.w + 0.3
-        right = self.fmap.get_left()[0] - 0.3
-        if table.width > right - left:
-            table.scale_to_fit_width(right - left)
-        top, bottom = 2.95, -3.55
-        if table.height > top - bottom:
-            table.scale_to_fit_height(top - bottom)
-        table.move_to([(left + right) / 2, (top + bottom) / 2, 0])
-        self.table_cell_shown = table.patches[0].width / self.k  # the cell size after any shrinking
-
+    # -- padding (photos) --------------------------------------------------------------------------
     def show_padding(self) -> None:
-        self.step("padding")
-        ring = self.ring(self.input_mob)
-        self.ring_mob = ring
-        note = label("padding: a ring of zeros\n(crime-scene tape)", size=style.SMALL_SIZE, colour=style.HIGHLIGHT)
-        note.next_to(self.input_label, DOWN, buff=0.15)
-        keep_on_screen(note)
-        self.padding_note = note
-        start = self.time
-        self.caption(
-            "At the edge the glass would hang off the photo, so we tape a ring of zeros around it: that is padding.",
-            5,
-        )
-        self.add(ring, self.input_mob)  # the ring sits behind the photo
-        self.play(QuickFade(ring), QuickFade(note), run_time=1.2)
-        self.hold(start, 5)
+        p = self.plan
+        self.section("padding")
+        with self.beat(
+            _(
+                "At the edges the glass would hang over nothing, so the photo gets a ring of zeros, {p} pixel wide: "
+                "padding, like crime-scene tape. The map stays {h} by {w}."
+            ).format(p=p.padding, h=p.output_shape[1], w=p.output_shape[2])
+        ):
+            self.add(self.ring.cells)
+            self.bring_to_front(self.input_mob)  # the band lies under the photo
+            self.play(QuickFade(self.ring.cells), run_time=style.NORMAL)
+            self.play(Create(self.ring.tape), run_time=style.SLOW)
 
+    # -- the first positions, term by term --------------------------------------------------------
     def explain_positions(self) -> None:
-        self.step("first")
-        inp, fmap, table = self.input_mob, self.fmap, self.table
-        self.explained = []
-        t0 = self.terms[0]
-        rect = self.window(inp, t0.top, t0.left)
-        glass = self.glass(rect)
-        target = self.map_target(fmap, t0.row, t0.col)
-        block = f"{self.k} × {self.k}" + (f" × {self.c_in}" if self.c_in > 1 else "")
-        start = self.time
-        self.caption(f"Put the glass on the top-left corner. The {block} patch under it is its receptive field.", 4)
-        self.play(Create(glass), run_time=0.8)
+        p = self.plan
+        first = p.positions[0]
+        t, o = first.terms, self.open
+        self.section("first")
+        self.glass = self.glass_on(t.top, t.left)
+        self.target = self.map_mark(t.row, t.col)
+        if p.photo:
+            text = _(
+                "Glass on the top-left corner. Each layer sees only its own colour: here the {colour} one, "
+                "{pad} of its numbers padding zeros."
+            ).format(colour=p.colour_name(p.open_channel), pad=first.padded)
+        else:
+            text = _("Put the glass on the top-left corner: it covers {n} pixels, its receptive field.")
+            text = text.format(n=t.patch.size)
+        with self.beat(text):
+            self.play(Create(self.glass), run_time=style.NORMAL)
+            moves = [morph(self.glass.lens, o.patch)]
+            if p.photo:
+                moves += [morph(self.layers[p.open_channel][0], o.weights), *fade_out(self.layers, self.weight_heading)]
+            self.play(*moves, run_time=style.NORMAL)
+            came = [o.patch, o.headers[0], o.pad_marks] + ([o.weights, o.headers[1]] if p.photo else [])
+            self.play(*fade_in(*came), run_time=style.NORMAL)
+        with self.beat(
+            _("Multiply each number by the weight on top of it: {n} products.").format(n=t.products[0].size)
+        ):
+            self.play(QuickFade(o.signs), run_time=style.QUICK)
+            self.play(morph(o.patch, o.products), morph(o.weights, o.products), *fade_in(o.products, o.headers[2]),
+                      run_time=style.SLOW)  # fmt: skip
+        total = self.cell_sum(first)
+        if p.photo:
+            others = [p.colour_name(k) for k in range(p.input_shape[0]) if k != p.open_channel]
+            with self.beat(
+                _("The {a} and {b} layers do the same on their colours. Each layer's products add up to one sum.")
+                .format(a=others[0], b=others[-1])
+            ):  # fmt: skip
+                self.play(morph(o.products, total.rows[p.open_channel].sum), *fade_out(o), run_time=style.NORMAL)
+                self.play(*fade_in(*total.rows), run_time=style.NORMAL)
+            text = _("Add the {c} sums, then the filter's bias: out comes {value}, the first cell of the feature map.")
+        else:
+            text = _("Add them all up, then the filter's bias: out comes {value}, the first cell of the feature map.")
+        with self.beat(text.format(c=p.input_shape[0], value=fmt(t.output))):
+            self.play(QuickFade(total.sum_line, shift=DOWN * 0.15), run_time=style.NORMAL)
+            self.play(QuickFade(total.bias_line), run_time=style.NORMAL)
+            self.land(total, 1)
+        self.total = total
+        self.record(first)
+
+        if len(p.positions) > 1:
+            self.section("stride")
+        for n, pos in enumerate(p.positions[1:], start=2):
+            with self.beat(pos.note):
+                self.next_position(pos, n)
+
+    def next_position(self, pos, n: int) -> None:
+        """Slide the glass on to ``pos``: what changes fades across, then the value lands."""
+        t = pos.terms
+        glass = self.glass_on(t.top, t.left)
+        old = [self.total] + ([] if self.plan.photo else [self.open])
+        if not self.plan.photo:
+            self.open = self.open_channel(pos)
+        self.total = self.cell_sum(pos)
+        new = [self.total] + ([] if self.plan.photo else [self.open])
+        for a, b in zip(old, new):  # the parts that stay the same swap in place
+            self.remove(*a.fixed)
+            self.add(*b.fixed)
         self.play(
-            *[Transform(rect.copy(), frame_of(p), remover=True) for p in table.patches],
-            *fade_in(*table.patches, table.headers[0]),
-            run_time=1.3,
+            Transform(self.glass, glass),
+            self.target.animate.move_to(self.fmap.point(t.row, t.col)),
+            *fade_out(*[a.changing for a in old]),
+            *fade_in(*[b.changing for b in new]),
+            run_time=style.NORMAL,
         )
-        if len(table.pad_marks):
-            self.play(Create(table.pad_marks), run_time=0.6)
-        self.hold(start, 4)
+        self.land(self.total, n)
+        self.record(pos)
 
-        start = self.time
-        self.caption(f"Multiply each pixel by the weight on top of it: {t0.products.size} products.", 4)
-        self.play(QuickFade(table.signs), run_time=0.5)
-        self.play(
-            *[Transform(frame_of(p), frame_of(q), remover=True) for p, q in zip(table.patches, table.products)],
-            *[Transform(frame_of(w), frame_of(q), remover=True) for w, q in zip(table.weights, table.products)],
-            *fade_in(*table.products, table.headers[2]),
-            run_time=1.5,
-        )
-        self.hold(start, 4)
-
-        start = self.time
-        self.caption(
-            "Add them all up, add the filter's bias, and out comes one number: one cell of the feature map.", 6
-        )
-        if len(table.sum_bits):
-            self.play(QuickFade(table.sum_bits, shift=RIGHT * 0.2), run_time=0.8)
-        self.play(QuickFade(table.line1, shift=RIGHT * 0.2), run_time=1)
-        self.play(QuickFade(table.line2), run_time=1)
-        self.land(table, target, 1)
-        self.explained.append({"terms": t0, "window": rect.copy(), "table": table})
-        self.hold(start, 6)
-
-        if len(self.terms) > 1:
-            self.step("stride")
-            per = 3.2
-            start = self.time
-            self.caption(
-                f"Stride {self.stride}: slide the glass {self.stride} pixel to the right and do the same sums again.",
-                per * (len(self.terms) - 1),
-            )
-            for i, t in enumerate(self.terms[1:], start=2):
-                new_rect = self.window(inp, t.top, t.left)
-                new_glass = self.glass(new_rect)
-                new_table = TermTable(
-                    t, self.in_cmaps, self.value_cmap, self.map_cmap, (self.h, self.w), self.table_cell, self.names
-                )
-                new_table.scale(self.table_cell_shown / self.table_cell)
-                new_table.shift(table.rows.get_corner(UP + LEFT) - new_table.rows.get_corner(UP + LEFT))
-                new_target = self.map_target(fmap, t.row, t.col)
-                self.remove(*table.fixed.get_family())
-                self.add(new_table.fixed)
-                self.play(
-                    ReplacementTransform(glass, new_glass),
-                    QuickFade(table.changing, appear=False),
-                    QuickFade(new_table.changing),
-                    ReplacementTransform(target, new_target),
-                    run_time=0.9,
-                )
-                glass, table, target, rect = new_glass, new_table, new_target, new_rect
-                self.land(table, target, i)
-                self.explained.append({"terms": t, "window": rect.copy(), "table": table})
-                self.wait(1.2)
-            self.hold(start, per * (len(self.terms) - 1))
-        self.table, self.glass_mob, self.target = table, glass, target
-
-    def land(self, table: TermTable, target: Square, n: int) -> None:
-        """Fly the output cell into the feature map and reveal the first ``n`` map cells."""
-        if target not in self.mobjects:
-            self.play(Create(target), run_time=0.3)
-        flying = table.out.cells[0].copy()
-        self.play(
-            flying.animate.move_to(target).scale(target.width / flying.width),
-            run_time=0.8,
-        )
-        self.reveal(self.fmap, n)
+    def land(self, total: CellSum, n: int) -> None:
+        """Fly the value's cell into the feature map and reveal the map's first ``n`` cells."""
+        if self.target not in self.mobjects:
+            self.play(Create(self.target), run_time=style.QUICK)
+        flying = total.out.cells[0].copy()
+        self.play(QuickMove(flying, self.target.get_center(), self.target.width / flying.width), run_time=style.NORMAL)
         self.remove(flying)
+        self.fmap.reveal(n)
 
+    def record(self, pos) -> None:
+        """What was on screen for an explained position (the tests compare it with the trace)."""
+        inp = self.input_mob
+        self.explained.append({
+            "terms": pos.terms, "open": self.open if not self.plan.photo or not self.explained else None,
+            "sum": self.total, "lens": self.glass.lens.get_center().copy(), "lens_size": self.glass.lens.width,
+            "origin": (inp.get_left()[0], inp.get_top()[1], inp.cell_size),
+        })  # fmt: skip
+
+    # -- the sweep -------------------------------------------------------------------------------
     def sweep(self) -> None:
-        self.step("sweep")
-        inp, fmap = self.input_mob, self.fmap
-        n_total = self.ho * self.wo
-        done = len(self.terms)
-        ring = getattr(self, "ring_mob", None)
-        note = getattr(self, "padding_note", None)
-        left_group = Group(*(m for m in (ring, inp) if m is not None))
-        c0, h0 = inp.get_center().copy(), inp.height
-        size = 4.4
-        scale_in = size / inp.height
-        start = self.time
-        fade = fade_out(self.table, self.glass_mob, self.target)
-        if note is not None:
-            fade.append(QuickFade(note, appear=False))
-        self.play(*fade, *fade_out(self.input_label, self.map_label), run_time=0.6)
-        map_group = Group(fmap, self.map_frame)
-        self.play(
-            QuickMove(left_group, [style.LEFT_X - 0.3, -0.15, 0], scale_in),
-            QuickMove(map_group, [style.RIGHT_X + 0.5, -0.15, 0], size / fmap.height),
-            run_time=1,
-        )
-        for e in self.explained:  # the explained windows (gone from the screen) keep fitting the input
-            e["window"].scale(inp.height / h0, about_point=c0).shift(inp.get_center() - c0)
-        self.input_label.next_to(inp, DOWN, buff=0.12 + self.pad * inp.width / self.w)
-        self.map_label.next_to(fmap, UP, buff=0.15)
-        self.add(self.input_label, self.map_label)
-
-        tracker = ValueTracker(done)
-
-        def index() -> int:
-            return min(int(tracker.get_value()), n_total - 1)
-
-        def cell_of(i: int) -> tuple[int, int]:
-            return divmod(i, self.wo)
-
-        def window_at(i: int) -> Rectangle:
-            r, c = cell_of(i)
-            return self.window(inp, r * self.stride - self.pad, c * self.stride - self.pad)
-
-        rect = window_at(index())
-        glass = self.glass(rect)
-        glass.add_updater(lambda m: m.shift(window_at(index()).get_center() - m[0].get_center()))
-        marker = self.map_target(fmap, *cell_of(index()))
-        marker.add_updater(lambda m: m.move_to(fmap.cell_center(*cell_of(index()))))
-
-        def readout():
-            r, c = cell_of(index())
-            t = label(
-                f"row {r}, col {c}:  {fmt(self.conv.output[FILTER, r, c])}", size=style.SMALL_SIZE, colour=style.TEXT
+        p = self.plan
+        _f, ho, wo = p.output_shape
+        self.section("sweep")
+        left, right = self.lay.split(1, 1)
+        readout_room = label("0", size=style.SMALL).height + 2 * GAP  # one line under the map's label
+        text = _("Then it keeps sliding, row by row, one pixel at a time, and the feature map fills up cell by cell.")
+        with self.beat(text, seconds=max(SWEEP_SECONDS, reading_time(text, language()))) as b:
+            self.play(*self.fade_all_but(self.input_group, self.map_group), run_time=style.QUICK)
+            (ci, fi), (cm, fm) = (
+                fit_above_label(z, v, t, readout_room)
+                for z, v, t in ((left, self.input_group, self.input_label), (right, self.map_group, self.map_label))
             )
-            return t.next_to(fmap, DOWN, buff=0.15)
+            self.play(QuickMove(self.input_group, ci, fi), QuickMove(self.map_group, cm, fm), run_time=style.NORMAL)
+            self.input_label.next_to(self.input_group, DOWN, buff=GAP)
+            self.map_label.next_to(self.map_group, DOWN, buff=GAP)
+            sweep = WindowSweep(ho * wo, start=len(p.positions))
+            glass = sweep.follow(MagnifyingGlass(self.input_mob, p.kernel), lambda m, i: m.over(*p.window(i)))
+            marker = sweep.follow(self.map_mark(0, 0), lambda m, i: m.move_to(self.fmap.point(*divmod(i, wo))))
+            sweep.fill(self.fmap)
+            readout = sweep.readout(lambda i: self.readout(i).next_to(self.map_label, DOWN, buff=GAP))
+            self.add(self.input_label, self.map_label, glass, marker, readout)
+            self.play(sweep.run(b.left))
+            sweep.stop()
+        self.sweep_glass = glass
 
-        text = always_redraw(readout)
-        fmap.add_updater(lambda m: self.reveal(m, min(int(tracker.get_value()) + 1, n_total)))
-        sweep_time = 7.0 if n_total > 200 else 6.0
-        start = self.time
-        self.caption(
-            "Then it keeps sliding, row by row, one pixel at a time, and the feature map fills up cell by cell.",
-            sweep_time + 0.6,
-        )
-        self.add(glass, marker, text)
-        self.play(tracker.animate.set_value(n_total), run_time=sweep_time, rate_func=linear)
-        for m in (glass, marker, fmap):
-            m.clear_updaters()
-        self.reveal(fmap, n_total)
-        self.hold(start, sweep_time + 0.6)
+        r, c = p.strongest
+        vmax = p.map_scale.vmax
+        key = legend(p.map_scale, -vmax, vmax, width=3.0, ticks=(-vmax, 0, vmax))
+        self.map_legend = key.next_to(self.map_label, DOWN, buff=GAP)
+        self.strongest_mark = self.map_mark(r, c)
+        with self.beat(
+            _(
+                "The feature map: orange where the clue was found, blue where the patch looks like its opposite. "
+                "Strongest at row {r}, column {c}: {value}."
+            ).format(r=r + 1, c=c + 1, value=fmt(p.map[r, c]))
+        ):
+            self.play(*fade_out(glass, marker, readout), run_time=style.QUICK)
+            self.play(QuickFade(key), GrowFromCenter(self.strongest_mark), run_time=style.NORMAL)
 
-        start = self.time
-        vmax = self.map_cmap.vmax
-        key = legend(self.map_cmap, -vmax, vmax, width=3.0, ticks=(-vmax, 0, vmax))
-        key.next_to(fmap, DOWN, buff=0.55)
-        key_note = label("clue found →", size=style.SMALL_SIZE, colour=style.POSITIVE).next_to(key, UP, buff=0.08)
-        key_note.align_to(key, RIGHT)
-        self.map_legend = key
-        self.caption(
-            "This is the feature map: orange where the clue was found, blue where the patch looks like its opposite.",
-            5,
-        )
-        self.play(*fade_out(glass, marker, text), run_time=0.5)
-        self.play(QuickFade(key), QuickFade(key_note), run_time=0.8)
-        self.hold(start, 5)
+    def readout(self, i: int):
+        r, c = divmod(i, self.plan.output_shape[2])
+        text = _("row {r}, column {c}: {value}").format(r=r + 1, c=c + 1, value=fmt(self.plan.map[r, c]))
+        return label(text, size=style.SMALL)
 
+    # -- every filter of the layer -----------------------------------------------------------------
     def filter_stack(self) -> None:
-        self.step("filters")
-        self.clear_content()
-        weights = self.conv.params["weight"]
-        f_count = self.n_filters
-        inp = self.make_input(2.2, numbers=False)
-        x0, x1 = -4.2, 6.85
-        col_w = (x1 - x0) / f_count
-        cell_w = min(0.5, (col_w - 0.3) / (self.c_in * self.k + 0.4 * (self.c_in - 1)))
-        # Columns run from y 2.85 down to about -2.25, leaving room for the summary and the legend below.
-        map_size = min(col_w - 0.35, 3.6, 2.85 + 2.25 - 0.75 - self.k * cell_w)
-        show_numbers = cell_w >= 0.45
+        p = self.plan
+        f_count, ho, wo = p.output_shape
+        c = p.input_shape[0]
+        self.section("filters")
+        side, rest = self.lay.split(1, 3.2, zone=self.lay.main)
+        columns = rest.columns(*[1] * f_count)
         self.stack = []
-        columns = Group()
-        for f in range(f_count):
-            grids = [
-                ValueGrid(weights[f, ch], self.value_cmap, cell=cell_w, numbers=show_numbers, font_size=TABLE_FONT)
-                for ch in range(self.c_in)
-            ]
-            if self.c_in > 1:  # each layer of the glass framed in its channel's colour
-                for g, n in zip(grids, self.names):
-                    g.add(frame_of(g, style.CHANNEL_COLOURS.get(n, style.MUTED)).set_stroke(width=2))
-            wgroup = VGroup(*grids).arrange(RIGHT, buff=0.4 * cell_w)
-            head = label(f"filter {f}", size=style.SMALL_SIZE, colour=style.HIGHLIGHT if f == FILTER else style.TEXT)
-            fmap = self.make_map(f, map_size)
-            col = Group(head, wgroup, fmap).arrange(DOWN, buff=0.2)
-            col.move_to([x0 + col_w * (f + 0.5), 0.0, 0])
-            columns.add(col)
-            self.stack.append({"filter": f, "weights": grids, "map": fmap})
+        for f, zone in enumerate(columns):
+            head = label(_("filter {f}").format(f=f + 1), size=style.SMALL,
+                         colour=style.HIGHLIGHT if f == p.filter else style.TEXT)  # fmt: skip
+            if c == 1:
+                grids = [Grid(p.weights[f, 0], p.weight_scale, cell=0.55, element=NumberCells())]
+            else:
+                grids = [Grid(p.weights[f, ch], p.weight_scale, cell=0.22, element=None) for ch in range(c)]
+                for g, n in zip(grids, p.channel_names):
+                    g.add(frame_of(g, colour=CHANNEL_COLOURS[n], width=2))
+            glass = VGroup(*grids).arrange(RIGHT, buff=0.1)
+            fmap = self.map_view(f, min(zone.width, zone.height - head.height - glass.height - 0.4))
+            zone.arrange(head, glass, fmap, direction=DOWN, buff=0.2, at=UP)
+            self.stack.append({"filter": f, "head": head, "weights": grids, "map": fmap, "column": (head, glass, fmap)})
         summary = label(
-            f"{self.layer} output: {f_count} feature maps of {self.ho} × {self.wo}",
-            size=style.LABEL_SIZE,
-            colour=style.TEXT,
-        ).next_to(columns, DOWN, buff=0.35)
-        vmax = self.map_cmap.vmax
-        key = legend(self.map_cmap, -vmax, vmax, width=3.0, ticks=(-vmax, 0, vmax)).next_to(summary, DOWN, buff=0.2)
-        # The whole block sits in the middle of the space under the header; the input faces the maps.
-        block = Group(columns, summary, key)
-        block.shift(UP * ((2.85 - 3.6) / 2 - block.get_center()[1]))
-        inp.move_to([-5.7, columns[0][2].get_center()[1], 0])
-        parts = [self.ring(inp), inp] if self.pad > 0 else [inp]
-        in_label = label("input", size=style.SMALL_SIZE, colour=style.MUTED).next_to(
-            inp, DOWN, buff=0.15 + self.pad * inp.width / self.w
+            _("{layer} output: {f} feature maps of {h} × {w}").format(layer=p.layer, f=f_count, h=ho, w=wo),
+            size=style.LABEL,
         )
-        same = label("same input,\ndifferent glasses", size=style.SMALL_SIZE, colour=style.MUTED)
-        same.next_to(in_label, DOWN, buff=0.3)
+        key = legend(p.map_scale, -p.map_scale.vmax, p.map_scale.vmax, width=3.0,
+                     ticks=(-p.map_scale.vmax, 0, p.map_scale.vmax))  # fmt: skip
+        self.lay.footer.arrange(summary, key, buff=0.8)
         self.stack_summary, self.stack_legend = summary, key
-        start = self.time
-        self.caption(
-            f"Each filter is another glass looking for its own clue: {f_count} filters, {f_count} feature maps.",
-            5,
-        )
-        self.play(QuickFade(Group(*parts)), QuickFade(in_label), QuickFade(same), run_time=0.7)
-        self.play(*[QuickFade(col[0]) for col in columns], *[QuickFade(col[1]) for col in columns], run_time=1.2)
-        self.play(*[QuickFade(col[2], shift=RIGHT * 0.2) for col in columns], run_time=1.2)
-        self.hold(start, 5)
-        start = self.time
-        self.caption(
-            f"Stacked together they are what this layer hands on: {f_count} × {self.ho} × {self.wo} numbers.", 4
-        )
-        self.play(QuickFade(summary, shift=UP * 0.2), QuickFade(key), run_time=0.8)
-        self.hold(start, 4)
+        same = wrapped(_("same input, different glasses"), side.width, size=style.SMALL, colour=style.MUTED)
+        with self.beat(
+            _("Each filter is another glass looking for its own clue: {n} filters, {n} feature maps.").format(n=f_count)
+        ):
+            self.play(*self.fade_all_but(self.input_group), run_time=style.QUICK)
+            centre, factor = fit_above_label(side, self.input_group, same)
+            self.play(QuickMove(self.input_group, centre, factor), run_time=style.NORMAL)
+            same.next_to(self.input_group, DOWN, buff=GAP)
+            self.play(QuickFade(same), *[QuickFade(VGroup(e["head"], *e["weights"])) for e in self.stack],
+                      run_time=style.NORMAL)  # fmt: skip
+            self.play(*[QuickFade(e["map"], shift=RIGHT * 0.2) for e in self.stack], run_time=style.NORMAL)
+        with self.beat(
+            _("Stacked together they are what this layer hands on: {f} × {h} × {w} = {n} numbers.").format(
+                f=f_count, h=ho, w=wo, n=p.maps.size
+            )
+        ):
+            self.play(QuickFade(summary, shift=DOWN * 0.15), QuickFade(key), run_time=style.NORMAL)
 
-    def match(self) -> None:
-        self.step("match")
-        self.clear_content()
-        mm = match_map(self.trace, self.layer)[FILTER]
-        r, c = np.unravel_index(int(np.argmax(mm)), mm.shape)  # where the story points
-        r, c = int(r), int(c)
-        terms = conv_terms(self.trace, self.layer, FILTER, r, c)
-        scale = weight_scale(terms)
-        self.match_terms, self.match_cell = terms, (r, c)
+    # -- drawings: how good a match is ---------------------------------------------------------------
+    def show_match(self) -> None:
+        p, m = self.plan, self.plan.match
+        t = m.terms
+        self.section("match")
+        if self.lay.stacked:  # the drawing and the map side by side on top, the panel big below them
+            top, centre = self.lay.body.rows(1, 1.3, gap=0.3)
+            left, right = top.columns(1, 1)
+        else:
+            left, centre, right = self.lay.split(0.9, 1.4, 1.0)
+        grid = Grid(m.map, Diverging(1.0), cell=0.45, element=NumberCells(lambda v: fmt(v, 2)))
+        title = label(_("match map"), size=style.SMALL, colour=style.MUTED)
+        key = legend(Diverging(1.0), -1, 1, width=min(2.6, right.width - 0.4), ticks=(-1, 0, 1))
+        Zone(right.left, right.bottom + key.height + 0.2, right.right, right.top - title.height - GAP).place(grid)
+        title.next_to(grid, UP, buff=GAP)
+        key.next_to(grid, DOWN, buff=0.2)
+        self.match_grid, self.match_legend = grid, key
+        r, c = m.cell
+        box = grid.window(r, c, 1, 1, width=5)
+        self.match_box = box
 
-        inp = self.input_mob.copy()  # copying the grid is quicker than building it again
-        inp.scale(min(3.3, 0.28 * self.h) / inp.height)
-        inp.move_to([-6.85 + inp.width / 2, 1.0, 0])
-        self.match_input = inp
-        rect = self.window(inp, terms.top, terms.left)
-        self.match_window = rect
-        wgrid = ValueGrid(terms.weights[0], self.value_cmap, cell=0.5, font_size=TABLE_FONT)
-        whead = label(f"filter {FILTER}", size=style.SMALL_SIZE, colour=style.HIGHLIGHT)
-        wcol = VGroup(whead, wgrid).arrange(DOWN, buff=0.12).next_to(inp, RIGHT, buff=0.5).align_to(inp, UP)
-
-        cell = min(0.52, 5.2 / max(self.ho, self.wo))
-        grid = ValueGrid(mm, style.Diverging(1.0), cell=cell, digits=2, font_size=min(14, 0.8 * cell / (0.0082 * 5)))
-        grid.move_to([6.85 - grid.width / 2, 0.25, 0])
-        self.match_grid = grid
-        title = label("match map: sum ÷ Σ|w|", size=style.SMALL_SIZE, colour=style.MUTED).next_to(grid, UP, buff=0.12)
-        key = legend(style.Diverging(1.0), -1, 1, width=3.0, ticks=(-1, 0, 1)).next_to(grid, DOWN, buff=0.2)
-        self.match_legend = key
-        box = grid.window(r, c, 1, 1, colour=style.HIGHLIGHT, width=5)
-
-        self.match_total = number(terms.total, size=22, colour=style.HIGHLIGHT)
-        self.match_scale = number(scale, size=22)
-        self.match_value = number(terms.match, size=26, colour=style.HIGHLIGHT)
+        numbers = NumberCells(size=SIZE)
+        patch = Grid(t.patch[0], Diverging(1.0), cell=0.45, element=numbers)
+        sign = NumberCells(lambda v: "+" if v > 0 else ("−" if v < 0 else "0"), size=SIZE)
+        signs = Grid(m.signs, p.weight_scale, cell=0.45, element=sign)
+        tick = NumberCells(lambda v: "✓" if v > 0 else "✗", size=SIZE)
+        agree = Grid(np.where(m.agree, 1.0, -1.0), Diverging(1.0), cell=0.45, element=tick)
+        heads = [_("patch"), _("signs"), _("agree?")]
+        cols = VGroup(*[VGroup(label(h, size=SIZE, colour=style.MUTED), g).arrange(DOWN, buff=GAP)
+                        for h, g in zip(heads, (patch, signs, agree))]).arrange(RIGHT, buff=0.25)  # fmt: skip
+        self.match_value = label(fmt(t.match), size=SIZE, colour=style.HIGHLIGHT)
+        self.match_total = label(fmt(t.total), size=SIZE, colour=style.HIGHLIGHT)
+        self.match_scale = label(fmt(m.weight_total), size=SIZE)
         rows = VGroup(
-            VGroup(label("sum of products", size=20, colour=style.MUTED), self.match_total).arrange(RIGHT, buff=0.2),
-            VGroup(label("÷  Σ|w|", size=20, colour=style.MUTED), self.match_scale).arrange(RIGHT, buff=0.2),
-            VGroup(label("= match", size=20, colour=style.MUTED), self.match_value).arrange(RIGHT, buff=0.2),
+            VGroup(label(_("sum of products"), size=SIZE, colour=style.MUTED), self.match_total),
+            VGroup(label(_("÷ Σ|w|"), size=SIZE, colour=style.MUTED), self.match_scale),
+            VGroup(label(_("= match"), size=SIZE, colour=style.MUTED), self.match_value),
         )
         for row in rows:
             row.arrange(RIGHT, buff=0.2)
         rows.arrange(DOWN, buff=0.15, aligned_edge=RIGHT)
-        note = label(
-            f"with +1/−1 weights this is just\nthe average of the {terms.products.size} products",
-            size=style.SMALL_SIZE,
-            colour=style.MUTED,
-        )
-        panel = boxed(rows, note)
-        panel.next_to(inp, DOWN, buff=0.35).align_to(inp, LEFT)
-        keep_on_screen(panel)
-        perfect = bool(np.isclose(terms.match, 1.0))
-        tag_text = "1 = perfect match" if perfect else f"best match: {fmt(terms.match)}"
-        tag = label(tag_text, size=20, colour=style.HIGHLIGHT)
-        # The arrow points along the cell's row and stops at the map's edge, so it hides no numbers.
-        row_y = box.get_center()[1]
-        tag.next_to([grid.get_left()[0] - 0.7, row_y, 0], LEFT, buff=0.1)
-        if overlaps(tag, wcol, 0.05):  # keep clear of the filter's weights
-            right = tag.get_right()[0]
-            tag.next_to(wcol, DOWN, buff=0.3)
-            tag.shift(RIGHT * (right - tag.get_right()[0]))
-        keep_on_screen(tag)
-        arrow = Arrow(tag.get_right(), [grid.get_left()[0], row_y, 0], buff=0.08, color=style.HIGHLIGHT, stroke_width=4)
-        self.match_arrow, self.match_box = arrow, box
+        self.match_tag = label(m.tag, size=SIZE, colour=style.HIGHLIGHT)
+        panel = boxed(cols, rows, self.match_tag, buff=0.25)
+        centre.place(panel)
+        self.match_panel, self.match_signs, self.match_agree, self.match_patch = panel, signs, agree, patch
 
-        start = self.time
-        self.caption(
-            "How good is a match? Divide the sum by the total size of the weights: the score lands between -1 and 1.",
-            6,
-        )
-        self.play(QuickFade(inp), QuickFade(wcol), run_time=0.7)
-        self.play(QuickFade(grid.cells), QuickFade(title), QuickFade(key), run_time=0.8)
-        self.play(QuickFade(grid.numbers), run_time=1.2)
-        self.hold(start, 6)
-
-        start = self.time
-        self.caption(
-            "A 1 is a perfect match: the patch has exactly the filter's pattern of plus and minus."
-            if perfect
-            else "The closer to 1, the closer the patch is to the filter's pattern of plus and minus.",
-            6,
-        )
-        self.play(Create(rect), Create(box), run_time=0.7)
-        self.play(QuickFade(panel), run_time=0.8)
-        self.play(QuickFade(tag), GrowArrow(arrow), run_time=0.8)
-        self.hold(start, 6)
+        with self.beat(
+            _(
+                "How good is a match? Divide the sum, before the bias, by the total size of the weights: "
+                "for a drawing of -1 and +1 the score always lands between -1 and 1."
+            )
+        ):
+            self.play(*self.fade_all_but(self.input_group), run_time=style.QUICK)
+            centre_in, factor = fit_above_label(left, self.input_group, title)
+            self.play(QuickMove(self.input_group, centre_in, factor), run_time=style.NORMAL)
+            self.match_glass = self.glass_on(t.top, t.left)
+            self.play(QuickFade(grid.cells), QuickFade(title), QuickFade(key), run_time=style.NORMAL)
+            self.play(QuickFade(grid.numbers), run_time=style.NORMAL)
+        with self.beat(m.claim):
+            self.play(Create(self.match_glass), Create(box), run_time=style.NORMAL)
+            self.play(QuickFade(panel), run_time=style.NORMAL)

@@ -43,7 +43,9 @@ class PaddingRing(VGroup):
             self.positions = [(r, c) for r in range(-pad, h + pad) for c in range(-pad, w + pad)
                               if not (0 <= r < h and 0 <= c < w)]  # fmt: skip
         self.values = np.zeros(len(self.positions))
-        mid = Rectangle(width=(w + pad) * step, height=(h + pad) * step).move_to(centre)
+        # Along the middle of the band; with numbers, around its outside and thin, so the zeros show.
+        side = pad * 2 if numbers else pad
+        mid = Rectangle(width=(w + side) * step, height=(h + side) * step).move_to(centre)
         self.tape = DashedVMobject(mid, num_dashes=2 * (w + h + 2 * pad), dashed_ratio=0.55)
-        self.tape.set_stroke(style.HIGHLIGHT, width=max(2.0, 40 * pad * step))
+        self.tape.set_stroke(style.HIGHLIGHT, width=5 if numbers else max(2.0, 40 * pad * step))
         self.add(self.cells, self.numbers, self.tape)
