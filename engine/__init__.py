@@ -18,7 +18,7 @@ from .functional import (
 from .images import ImageError, load_binary, load_rgb
 from .layers import Conv2D, Dense, Flatten, Layer, MaxPool2D, ReLU
 from .network import ModelError, Network, Snapshot, Step, Trace
-from .train import SGD, EpochRecord, History, evaluate, train
+from .train import SGD, EpochRecord, History, LearningStep, evaluate, learning_step, loss_curve, train
 
 __all__ = [
     "EXAMPLES",
@@ -29,6 +29,7 @@ __all__ = [
     "Example",
     "Flatten",
     "History",
+    "LearningStep",
     "ImageError",
     "Layer",
     "MaxPool2D",
@@ -42,6 +43,8 @@ __all__ = [
     "cross_entropy",
     "evaluate",
     "get_example",
+    "learning_step",
+    "loss_curve",
     "held_out_accuracy",
     "load_binary",
     "load_model",

@@ -11,11 +11,10 @@ from pathlib import Path
 import numpy as np
 
 from . import datasets
-from .experiments import loss_curve
 from .images import load_binary, load_rgb, save_image
 from .layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU
 from .network import ModelError, Network
-from .train import History, calibration, evaluate, predict_proba, split, train
+from .train import History, calibration, evaluate, loss_curve, predict_proba, split, train
 
 
 def _assets() -> Path:

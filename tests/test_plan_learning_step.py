@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from engine.experiments import learning_step
+from engine.train import learning_step
 from scenes.plans.learning_step import (
     BIGGER_RATES,
     LR,

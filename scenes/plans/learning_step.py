@@ -5,7 +5,7 @@ w - lr * gradient, and the new loss; then what a wrong verdict would have taught
 A trained network may already know the picture so well that one step changes nothing a viewer can
 see. The plan then goes back through the training snapshots (and, if it must, to bigger steps) to the
 latest network whose step visibly lowers the loss and moves the probabilities, and the chapter says
-which network it shows. Every number comes from ``engine.experiments.learning_step``."""
+which network it shows. Every number comes from ``engine.train.learning_step``."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine import Network
-from engine.experiments import LearningStep, learning_step
+from engine.train import LearningStep, learning_step
 from scenes.i18n import N_, _
 from scenes.plans.colour import Diverging
 from scenes.plans.names import shown

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import engine
-from engine.experiments import learning_step
+from engine.train import learning_step
 
 
 def _image(name, cls=None):
