@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 import engine
+from scenes import i18n
 from scenes.registry import CHAPTERS
 
 from . import __version__, cache
@@ -19,6 +20,7 @@ from .predict import predict as run_predict
 from .predict import train as run_train
 from .progress import run_batch_with_progress, run_with_progress
 from .render import FORMATS, QUALITIES, RenderError, Settings, make_job
+from .voice import RATES, VOICE_HELP
 
 EXAMPLE = click.Choice(sorted(engine.EXAMPLES))
 
@@ -93,16 +95,40 @@ def train(example: str, output: Path | None, data: Path | None) -> None:
     click.echo(f"saved {result.path}")
 
 
+def _language(ctx, param, value: str | None):
+    if value is not None and value not in i18n.languages():
+        raise click.BadParameter(f"unknown language {value!r}; choose from {', '.join(i18n.languages())}")
+    return value
+
+
+def _languages(ctx, param, value: str | None) -> tuple[str, ...]:
+    codes = tuple(c.strip() for c in (value or "").split(",") if c.strip())
+    for code in codes:
+        _language(ctx, param, code)
+    return codes
+
+
+LANG_HELP = "Language of every word on screen, in the captions and in the voice (en, zh)."
+
+
 @main.command("list")
-def list_() -> None:
+@click.option("--lang", callback=_language, default="en", show_default=True, help=LANG_HELP)
+def list_(lang: str) -> None:
     """List the examples and the chapters, in teaching order."""
-    click.echo("Examples:")
+    i18n.set_language(lang)
+    _ = i18n._
+    click.echo(_("Examples:"))
     for ex in engine.EXAMPLES.values():
-        click.echo(f"  {ex.name:12s} {ex.title} ({', '.join(ex.class_names)})")
-    click.echo("Chapters:")
+        classes = ", ".join(_(c) for c in ex.class_names)
+        click.echo(f"  {ex.name:12s} {_(ex.title)} ({classes})")
+    click.echo(_("Chapters:"))
     for n, ch in enumerate(CHAPTERS, 1):
-        only = "" if len(ch.examples) == len(engine.EXAMPLES) else f"  [{', '.join(ch.examples)} only]"
-        click.echo(f"  {n:2d}. {ch.id:15s} {ch.title}{only}")
+        only = (
+            ""
+            if len(ch.examples) == len(engine.EXAMPLES)
+            else "  " + _("[{examples} only]").format(examples=", ".join(ch.examples))
+        )
+        click.echo(f"  {n:2d}. {ch.id:15s} {_(ch.title)}{only}")
 
 
 def _resolution(ctx, param, value: str | None):
@@ -115,6 +141,38 @@ def _resolution(ctx, param, value: str | None):
     if not (16 <= w <= 7680 and 16 <= h <= 4320) or w % 2 or h % 2:
         raise click.BadParameter("width and height must be even, between 16x16 and 7680x4320")
     return (w, h)
+
+
+def _narration_options(command):
+    """--lang, --captions, --voice, --speech-rate and --burn-captions, shared by render and batch."""
+    options = [
+        click.option("--lang", callback=_language, default="en", show_default=True, help=LANG_HELP),
+        click.option(
+            "--captions",
+            "caption_langs",
+            callback=_languages,
+            metavar="LANGS",
+            help="Further caption tracks, e.g. en,zh (the picture stays in --lang).",
+        ),
+        click.option(
+            "--voice",
+            default="none",
+            show_default=True,
+            metavar="VOICE",
+            help=f"Narration: {VOICE_HELP}. Each beat lasts at least as long as its speech.",
+        ),
+        click.option(
+            "--speech-rate",
+            type=click.FloatRange(*RATES),
+            default=1.0,
+            show_default=True,
+            help="Speaking pace of a synthetic voice, as a multiple of its own.",
+        ),
+        click.option("--burn-captions", is_flag=True, help="Draw the captions into the frames (caption band)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 @main.command()
@@ -140,13 +198,33 @@ def _resolution(ctx, param, value: str | None):
 )
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Parallel render processes (default: number of cores).")
 @click.option("--force", is_flag=True, help="Re-render even when a cached clip matches.")
+@_narration_options
 def render(
-    chapters, example, image, label, model, quality, fmt, transparent, resolution, fps, output, jobs, force
+    chapters,
+    example,
+    image,
+    label,
+    model,
+    quality,
+    fmt,
+    transparent,
+    resolution,
+    fps,
+    output,
+    jobs,
+    force,
+    lang,
+    caption_langs,
+    voice,
+    speech_rate,
+    burn_captions,
 ) -> None:
     """Render CHAPTERS (or all) of the explainer as video clips."""
     if not chapters:
         raise click.UsageError("name chapters to render, or 'all' (see `convreel list`)")
-    settings = Settings(quality, fmt, transparent, resolution, fps)
+    settings = Settings(
+        quality, fmt, transparent, resolution, fps, lang, caption_langs, voice, speech_rate, burn_captions
+    )
     job = make_job(chapters, example, image, label, model, settings, output)
     try:
         results = run_with_progress(job, jobs, force)
@@ -183,15 +261,33 @@ def render(
 @click.option("--scheduler", metavar="ADDRESS", help="Render on a Dask cluster, e.g. tcp://10.0.0.5:8786.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Local render processes (default: number of cores).")
 @click.option("--force", is_flag=True, help="Re-render even when a cached clip matches.")
+@_narration_options
 def batch(
-    images, chapters, example, labels, model, quality, fmt, resolution, fps, output, scheduler, jobs, force
+    images,
+    chapters,
+    example,
+    labels,
+    model,
+    quality,
+    fmt,
+    resolution,
+    fps,
+    output,
+    scheduler,
+    jobs,
+    force,
+    lang,
+    caption_langs,
+    voice,
+    speech_rate,
+    burn_captions,
 ) -> None:
     """Render an explainer for every image in IMAGES (CHAPTERS, default all), and a class index page.
 
     Bad images are reported, one line each, and the others still render; the exit code is 1 when
     any image failed. A re-run takes finished clips from the cache.
     """
-    settings = Settings(quality, fmt, False, resolution, fps)
+    settings = Settings(quality, fmt, False, resolution, fps, lang, caption_langs, voice, speech_rate, burn_captions)
     plan = batches.plan(images, chapters or ("all",), example, labels, model, settings, output)
     console = Console(stderr=True)
     for problem in plan.problems.values():
@@ -213,6 +309,41 @@ def batch(
     click.echo(f"{done} explainers in {plan.output} (class page: {plan.output / 'index.html'})")
     if failed:
         raise click.ClickException(f"{len(failed)} of {len(plan.students) + len(plan.problems)} images failed")
+
+
+@main.command()
+@click.argument("chapters", nargs=-1, type=click.Choice(["all", *[c.id for c in CHAPTERS]]))
+@click.option(
+    "--example", "-e", type=EXAMPLE, default="tick-cross", show_default=True, help="Which example to explain."
+)
+@click.option("--image", type=click.Path(path_type=Path), help="Your own image (default: the example's shipped image).")
+@click.option("--label", help="The image's true class (default: the shipped image's class).")
+@click.option("--model", type=click.Path(path_type=Path), help="A weights file instead of the bundled model.")
+@click.option("--lang", callback=_language, default="en", show_default=True, help=LANG_HELP)
+@click.option("--quality", "-q", type=click.Choice(QUALITIES), default="low", show_default=True,
+              help="The render the times are for (its frame rate).")  # fmt: skip
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for script.md and the .srt files (default: script/EXAMPLE-IMAGE[-LANG]).",
+)
+def script(chapters, example, image, label, model, lang, quality, output) -> None:
+    """Write the narration of CHAPTERS (or all) as a script to record in your own voice.
+
+    script.md lists every beat (its id, start, length and text) chapter by chapter; one .srt per
+    chapter has the same cues. Record one file per beat, named by its id (e.g. pixels.title.1.wav),
+    then render with --voice recorded:FOLDER.
+    """
+    from .script import write as write_script  # imports Manim: only for this command
+
+    if not chapters:
+        raise click.UsageError("name chapters, or 'all' (see `convreel list`)")
+    job = make_job(chapters, example, image, label, model, Settings(quality, language=lang), output)
+    folder = output or Path("script") / (job.output.name + ("" if lang == "en" else f"-{lang}"))
+    with Console(stderr=True).status("timing the beats") as status:
+        written = write_script(job, folder, notify=lambda c: status.update(f"timing the beats of {c}"))
+    click.echo(f"{written[0]} and {len(written) - 1} .srt files in {folder}")
 
 
 @main.command("cache")

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from convreel import cache, media
 from convreel.sources import chapter_build
+from convreel.voice import Narrator, add_narration
+from scenes import i18n
 
 QUALITY_FLAGS = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality", "4k": "fourk_quality"}
 
@@ -31,6 +33,8 @@ def render_clip(spec: dict) -> dict:
 
     entry = Path(spec["entry"])
     entry.parent.mkdir(parents=True, exist_ok=True)
+    i18n.set_language(spec["language"])
+    narrator = Narrator.from_spec(spec["voice"], Path(spec["speech_cache"]), spec["language"], spec["speech_rate"])
     chapter = get_chapter(spec["chapter"])
     cls = getattr(importlib.import_module(chapter.import_path), chapter.scene)
     settings = {
@@ -54,22 +58,32 @@ def render_clip(spec: dict) -> dict:
         settings["media_dir"] = str(work / "media")
         with tempconfig(settings):
             story = load_story(spec["example"], spec["image"], spec["label"], spec["model"])
-            scene = cls(story=story)
+            scene = cls(
+                story=story,
+                narrator=narrator if narrator.voice is not None else None,
+                burn_captions=spec["burn_captions"],
+            )
             scene.render()
             movie = Path(scene.output_plan.primary_artifact)
+        narrator.check()  # a recorded voice: every missing recording of the chapter named in one line
         out = work / "entry"
         out.mkdir()
         ext = movie.suffix
         video = out / f"clip{ext}"
         shutil.move(movie, video)
-        if ext == ".mp4":
+        sound = add_narration(video, [(b.start, b.speech) for b in scene.beats if b.speech is not None])
+        if sound is None and ext == ".mp4":
             media.faststart(video)
         info = media.probe(video)
         captions = [(round(a, 3), round(min(b, info.duration), 3), t) for a, b, t in scene.captions]
-        (out / "captions.srt").write_text(media.captions_srt(captions), encoding="utf-8")
-        (out / "captions.vtt").write_text(media.captions_vtt(captions), encoding="utf-8")
-        # TRANSITION: chapters not yet moved to the new house call them steps.
-        starts = [(name, round(t, 3)) for name, t in getattr(scene, "sections", None) or scene.steps]
+        tracks = [write_track(out, spec["language"], captions)]
+        for code in spec["captions"]:
+            if code != spec["language"]:  # the same cues, in another language's words
+                words = beat_texts(cls, spec, settings, work, code)
+                tracks.append(
+                    write_track(out, code, [(a, b, words[bt.id]) for (a, b, _), bt in zip(captions, scene.beats)])
+                )
+        starts = [(name, round(t, 3)) for name, t in scene.sections]
         sections = [
             {
                 "name": name,
@@ -84,7 +98,7 @@ def render_clip(spec: dict) -> dict:
         tr = story.trace
         meta = {
             "chapter": chapter.id,
-            "title": chapter.title,
+            "title": i18n._(chapter.title),
             "video": video.name,
             "duration": info.duration,
             "resolution": [info.width, info.height],
@@ -93,6 +107,10 @@ def render_clip(spec: dict) -> dict:
             "pix_fmt": info.pix_fmt,
             "sections": sections,
             "captions": [{"start": a, "end": b, "text": t} for a, b, t in captions],
+            "caption_tracks": tracks,
+            "language": spec["language"],
+            "voice": spec["voice"],
+            "audio": sound,
             "label": tr.label_name,
             "label_assumed": story.label_assumed,
             "prediction": tr.predicted_class,
@@ -110,6 +128,8 @@ def render_clip(spec: dict) -> dict:
                 "transparent": spec["transparent"],
                 "resolution": spec.get("resolution"),
                 "fps": spec.get("fps"),
+                "language": spec["language"],
+                "voice": spec["voice"],
                 **chapter_build(chapter.id),
             },
         }
@@ -123,6 +143,32 @@ def render_clip(spec: dict) -> dict:
         return meta
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def write_track(folder: Path, language: str, cues: list[tuple[float, float, str]]) -> dict:
+    """One caption track as ``captions[.LANG].srt`` and ``.vtt`` in ``folder``; its manifest record."""
+    stem = "captions" if not list(folder.glob("captions.srt")) else f"captions.{language}"
+    (folder / f"{stem}.srt").write_text(media.captions_srt(cues), encoding="utf-8")
+    (folder / f"{stem}.vtt").write_text(media.captions_vtt(cues), encoding="utf-8")
+    return {"language": language, "srt": f"{stem}.srt", "vtt": f"{stem}.vtt"}
+
+
+def beat_texts(cls, spec: dict, settings: dict, work: Path, language: str) -> dict[str, str]:
+    """The words of every beat of the chapter in ``language`` (beat id -> text), from a dry run of
+    the same scene: the same story, the same beats, another catalog."""
+    from manim import tempconfig
+
+    from scenes.story import load_story
+
+    i18n.set_language(language)
+    try:
+        with tempconfig({**settings, "dry_run": True, "write_to_movie": False, "media_dir": str(work / language)}):
+            scene = cls(story=load_story(spec["example"], spec["image"], spec["label"], spec["model"]),
+                        skip_animations=True)  # fmt: skip
+            scene.render()
+    finally:
+        i18n.set_language(spec["language"])
+    return {b.id: b.text for b in scene.beats}
 
 
 def main() -> None:

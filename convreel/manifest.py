@@ -63,10 +63,20 @@ def clip_record(job, result, model_sha: str, image_sha: str) -> dict:
         "transparent": job.settings.transparent,
         "quality": job.settings.quality,
         "codec": m["codec"],
+        "language": m["language"],
+        "voice": m["voice"],
+        "audio": m["audio"],  # None: a silent clip; else its codec, loudness and true peak
         "files": {
             "video": files["video"],
             "poster": files["poster"],
             "captions": {"srt": files["srt"], "vtt": files["vtt"]},
+            "tracks": [
+                {"language": code, "srt": files[f"srt{sfx}"], "vtt": files[f"vtt{sfx}"]}
+                for code, sfx in (
+                    (t["language"], "" if t["language"] == m["language"] else f".{t['language']}")
+                    for t in m["caption_tracks"]
+                )
+            ],  # fmt: skip
         },
         "bytes": {role: (folder / name).stat().st_size for role, name in files.items()},
         "sections": m["sections"],

@@ -25,11 +25,13 @@ from pathlib import Path
 import engine
 from convreel import cache, gallery, manifest, media, present
 from convreel.sources import chapter_build
+from convreel.voice import Narrator, parse_voice
+from scenes import i18n
 from scenes.registry import chapter_number, chapters_for, get_chapter
 
 QUALITIES = ("low", "medium", "high", "4k")
 FORMATS = ("mp4", "webm", "gif", "mov")
-CACHE_VERSION = 2  # 2: entries carry SHA256SUMS and what they were made from
+CACHE_VERSION = 3  # 2: entries carry SHA256SUMS and what they were made from; 3: languages, voice, sound
 
 
 class RenderError(RuntimeError):
@@ -43,6 +45,11 @@ class Settings:
     transparent: bool = False
     resolution: tuple[int, int] | None = None
     fps: int | None = None
+    language: str = "en"  # every word on screen, in the captions and in the voice
+    captions: tuple[str, ...] = ()  # further caption tracks, in these languages (the picture stays)
+    voice: str = "none"  # see convreel.voice.parse_voice
+    speech_rate: float = 1.0
+    burn_captions: bool = False  # captions drawn into the caption band of the frames
 
     def __post_init__(self) -> None:
         if self.quality not in QUALITIES:
@@ -51,6 +58,27 @@ class Settings:
             raise ValueError(f"unknown format {self.format!r}; choose from {', '.join(FORMATS)}")
         if self.transparent and self.format not in ("webm", "mov"):
             raise ValueError("--transparent needs --format webm or mov (mp4 and gif have no alpha channel)")
+        known = i18n.languages()
+        for code in (self.language, *self.captions):
+            if code not in known:
+                raise ValueError(f"unknown language {code!r}; choose from {', '.join(known)}")
+        parse_voice(self.voice, self.language, self.speech_rate)  # a bad voice fails before any rendering
+
+    @property
+    def caption_languages(self) -> tuple[str, ...]:
+        """The languages of the caption tracks: the picture's first, then the others asked for."""
+        return tuple(dict.fromkeys((self.language, *self.captions)))
+
+
+def speech_cache() -> Path:
+    """Where synthesised speech is kept (shared by every render; a sentence is synthesised once)."""
+    return cache.root() / "speech"
+
+
+def narration_key(settings: Settings, chapter: str) -> dict:
+    """The narration's part of a clip's cache key: the voice, its settings, recordings and mix."""
+    voice = parse_voice(settings.voice, settings.language, settings.speech_rate)
+    return Narrator(voice, speech_cache()).render_key(chapter)
 
 
 @dataclass(frozen=True)
@@ -85,6 +113,7 @@ def clip_key(job: Job, chapter: str, model_sha: str, image_sha: str) -> str:
         "image": image_sha,
         "label": job.label,
         "settings": asdict(job.settings),
+        "narration": narration_key(job.settings, chapter),
         **chapter_build(chapter),  # the code and data files the chapter imports, and Manim's version
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
@@ -151,6 +180,12 @@ def clip_spec(job: Job, chapter: str, entry: Path) -> dict:
         "transparent": job.settings.transparent,
         "resolution": list(job.settings.resolution) if job.settings.resolution else None,
         "fps": job.settings.fps,
+        "language": job.settings.language,
+        "captions": list(job.settings.caption_languages),
+        "voice": job.settings.voice,
+        "speech_rate": job.settings.speech_rate,
+        "speech_cache": str(speech_cache()),
+        "burn_captions": job.settings.burn_captions,
         "entry": str(entry),
         "owner": os.getpid(),
     }
@@ -335,11 +370,14 @@ def publish(
         meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
         stem = clip_name(job, c)
         ext = Path(meta["video"]).suffix
-        files = {"video": f"{stem}{ext}", "poster": f"{stem}.png", "srt": f"{stem}.srt", "vtt": f"{stem}.vtt"}
+        files = {"video": f"{stem}{ext}", "poster": f"{stem}.png"}
+        for track in meta["caption_tracks"]:  # the picture's language first: NN-chapter.srt/.vtt
+            suffix = "" if track["language"] == meta["language"] else f".{track['language']}"
+            for kind in ("srt", "vtt"):
+                files[f"{kind}{suffix}"] = f"{stem}{suffix}.{kind}"
+                _copy_atomic(entry / track[kind], job.output / files[f"{kind}{suffix}"])
         _copy_atomic(entry / meta["video"], job.output / files["video"])
         _copy_atomic(entry / "poster.png", job.output / files["poster"])
-        _copy_atomic(entry / "captions.srt", job.output / files["srt"])
-        _copy_atomic(entry / "captions.vtt", job.output / files["vtt"])
         order = chapter_number(c, job.example)
         results.append(ClipResult(c, order, cached=c in cached, meta=meta, files=files))
     joined = None

@@ -22,12 +22,12 @@ import unicodedata
 import wave
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import ClassVar
 
 from convreel import audio, media
+from scenes.beat import Speech  # a 48 kHz mono WAV trimmed to the sound, and its exact duration
 
 LANGUAGES = ("en", "zh")
 RATES = (0.5, 2.0)  # speaking-rate multipliers accepted: half to double the voice's own pace
@@ -36,12 +36,6 @@ VOICE_HELP = "none, espeak[:VOICE], festival, piper:MODEL.onnx or recorded:DIR"
 
 class VoiceError(ValueError):
     """A voice that cannot speak: bad name, missing engine, model or recording. One line."""
-
-
-@dataclass(frozen=True)
-class Speech:
-    path: Path  # 48 kHz mono 16-bit WAV, trimmed to the sound
-    duration: float  # seconds: exactly the file's sample count / 48 kHz
 
 
 def sha256_file(path: Path) -> str:
@@ -343,6 +337,7 @@ class Narrator:
     def __init__(self, voice: Voice | None, cache_dir: Path) -> None:
         self.voice = voice
         self.cache_dir = Path(cache_dir)
+        self.missing: list[str] = []  # beats of a recorded voice without a recording (see ``check``)
 
     @classmethod
     def from_spec(cls, spec: str, cache_dir: Path, language: str = "en", rate: float = 1.0) -> Narrator:
@@ -358,6 +353,9 @@ class Narrator:
         """The beat's speech, synthesised once and then read from the cache; None when there is no
         voice or nothing to say."""
         if self.voice is None or not text.strip():
+            return None
+        if isinstance(self.voice, Recorded) and self.voice.recording(beat_id) is None:
+            self.missing.append(beat_id)  # named with all the others by ``check``, after the clip
             return None
         ident = {
             "settings": self.voice.settings(),
@@ -376,6 +374,11 @@ class Narrator:
                 audio.write_wav(path, samples)
         with wave.open(str(path), "rb") as w:
             return Speech(path, w.getnframes() / w.getframerate())
+
+    def check(self) -> None:
+        """Raise one line naming every beat that had no recording (recorded voices)."""
+        if self.missing:
+            self.voice.check(self.missing)
 
 
 def add_narration(video: Path, speeches: Sequence[tuple[float, Speech]]) -> dict | None:

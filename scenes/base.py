@@ -159,7 +159,8 @@ class ChapterScene(Scene):
         text = wrapped(beat.text, zone.width, size=style.SMALL, colour=style.TEXT)
         zone.place(text)
         cue_end = beat.cue[1]
-        text.add_updater(lambda m: m.set_opacity(1.0 if self.time < cue_end - 1e-6 else 0.0))
+        # Time-based (it takes dt), so Manim redraws it on every frame of a wait instead of freezing it.
+        text.add_updater(lambda m, dt: m.set_opacity(1.0 if self.time < cue_end - 1e-6 else 0.0))
         text.burned = True
         self._burned = text
         self.add(text)
