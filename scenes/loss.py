@@ -33,7 +33,7 @@ from scenes.parts import (
     plain_axes,
     wrapped,
 )
-from scenes.parts.tags import place_tags
+from scenes.parts.tags import leader_end, place_tags
 from scenes.plans.loss import Chart, Point, plan, short
 from scenes.plans.numbers import fmt
 
@@ -75,7 +75,9 @@ class LossScene(ChapterScene):
         self.guess_title = label(_("Sherlock's guess (softmax)"), size=SIZE, colour=style.MUTED)
         truth = VGroup(self.target_title, self.target_bars).arrange(DOWN, buff=0.2)
         guess = VGroup(self.guess_title, self.guess_bars).arrange(DOWN, buff=0.2)
-        charts = VGroup(truth, guess).arrange(RIGHT if self.lay.stacked else DOWN, buff=0.45)
+        # One above the other, except on square frames, where side by side leaves the chart more height.
+        square = self.lay.stacked and self.lay.aspect >= 0.8
+        charts = VGroup(truth, guess).arrange(RIGHT if square else DOWN, buff=0.45)
         self.note_text = None
         if self.story.label_note is not None:  # under the charts, until the readings need the room
             self.note_text = wrapped(self.story.label_note, charts.width, size=SIZE - 2, colour=style.HIGHLIGHT)
@@ -118,27 +120,36 @@ class LossScene(ChapterScene):
 
     def _tag(self, point: Point, colour: str) -> VGroup:
         """A point's tag: its text (and, once placed away from its dot, a leader line to it)."""
-        return VGroup(label(point.text, size=SIZE, colour=colour).scale(self._scale()))
+        return VGroup(label(point.text, size=SIZE - 3, colour=colour).scale(self._scale()))
 
-    def _place_tags(self, points: list[tuple[Point, Dot, VGroup]]) -> None:
-        """Tags beside their dots, most important first, clear of each other, the dots, the ruler and
-        the formula, inside the chart's zone; a tag lifted away from its dot gets a leader line."""
+    def _place_tags(self, points: list[tuple[Point, Dot, VGroup]], optional: list[bool] | None = None) -> list:
+        """Tags beside their dots, most important first, clear of each other, the dots, the ruler, the
+        formula and the curve, inside the chart's zone; a tag lifted away from its dot gets a leader
+        line. ``optional`` tags (reference points) are left out (None) where none fits."""
         dots = [dot for _q, dot, _t in points]
         k = self._scale()
-        picks = place_tags(
+        leaders = place_tags(
             [tag[0] for *_, tag in points],
             dots,
             self.right_zone,
-            avoid=[*dots, *[m for m in self.chart.ruler if isinstance(m, Text | MathTex)], self.block],
+            avoid=[*dots, *[m for m in self.chart.ruler if isinstance(m, Text | MathTex)], self.block, *self._trace()],
             buff=0.08 * k,
-            scale=k,
+            optional=optional or [],
         )
-        for (_q, dot, tag), (_d, lift) in zip(points, picks):
-            if lift > 0:
+        out = []
+        for (_q, dot, tag), leader in zip(points, leaders):
+            if leader:
                 text = tag[0]
-                end = np.clip(dot.get_center(), text.get_corner(DOWN + LEFT), text.get_corner(UP + RIGHT))
+                end = leader_end(text, dot.get_center())
                 colour = text.get_color()
                 tag.add(Line(dot.get_center(), end, color=colour, stroke_width=1.5, buff=dot.width / 2 + 0.02 * k))
+            out.append(None if leader is None else tag)
+        return out
+
+    def _trace(self) -> list[Dot]:
+        """Small marks along the curve and the axes, so that tags keep off them."""
+        lines = (self.chart.curve, self.chart.axes.x_axis, self.chart.axes.y_axis)
+        return [Dot(m.point_from_proportion(a), radius=0.02) for m in lines for a in np.linspace(0, 1, 60)]
 
     def _marked(self, point: Point, colour: str) -> tuple[Dot, VGroup]:
         return self._dot(point, colour), self._tag(point, colour)
@@ -173,15 +184,18 @@ class LossScene(ChapterScene):
             self._tag(p.true_point, style.HIGHLIGHT),
         )
         self.other_dot, self.other_tag = self._dot(p.other_point, style.TEXT), self._tag(p.other_point, style.TEXT)
-        # Placed together, so the tag that comes later (the other class) finds its place kept free,
-        # unless it will come on a zoomed-out chart.
+        # Placed together, so the tag that comes later (the other class) finds its place kept free (unless
+        # it will come on a zoomed-out chart); it goes last, as the one that can take a leader line.
+        refs = len(self.references)
         other = [(p.other_point, self.other_dot, self.other_tag)] if p.zoom is None else []
-        self._place_tags([(p.true_point, self.true_dot, self.true_tag), *other, *self.references])
+        points = [(p.true_point, self.true_dot, self.true_tag), *self.references, *other]
+        tags = self._place_tags(points, optional=[False] + [True] * refs + [False] * len(other))
+        self.references = [(q, dot, tag) for (q, dot, _t), tag in zip(self.references, tags[1 : 1 + refs])]
         with self.beat(p.curve_sentence):
             self.play(*fade_in(self.chart.axes, self.chart.ruler), run_time=style.NORMAL)
             self.play(QuickFade(self.chart.curve), run_time=style.NORMAL)
             for _q, dot, tag in self.references:
-                self.play(GrowFromCenter(dot), *fade_in(tag), run_time=style.QUICK)
+                self.play(GrowFromCenter(dot), *fade_in(*[m for m in (tag,) if m is not None]), run_time=style.QUICK)
             self.play(GrowFromCenter(self.true_dot), *fade_in(self.true_tag), run_time=style.NORMAL)
 
     def what_if(self) -> None:
@@ -204,7 +218,7 @@ class LossScene(ChapterScene):
                 moves = [
                     ReplacementTransform(old.axes, self.chart.axes),
                     ReplacementTransform(old.curve, self.chart.curve),
-                    *fade_out(old.ruler, *[tag for _q, _d, tag in self.references]),
+                    *fade_out(old.ruler, *[tag for _q, _d, tag in self.references if tag is not None]),
                     *fade_in(self.chart.ruler),
                     ReplacementTransform(self.true_dot, true_dot),
                     ReplacementTransform(self.true_tag, true_tag),

@@ -24,17 +24,18 @@ from manim import (
 from scenes import style
 from scenes.base import ChapterScene
 from scenes.i18n import N_
-from scenes.parts import fade_in, fade_out, frame_of, wrapped
+from scenes.parts import fade_in, fade_out, frame_of, label, wrapped
 from scenes.parts.stages import MapStack, NeuronColumn, ProbabilityRows, StageCard
 from scenes.plans.overview import Stage, plan
 
-# Sizes as designed for 16:9 (zones shrink them to fit, never below the readable size).
-SIZE = 28
-MAP_BOX = (1.5, 1.5)  # a map stage's box
-VECTOR_BOX_H = 2.2  # the boxes of the flatten, dense and softmax stages
-GAP, ROW_GAP = 0.3, 0.5
+# Sizes as designed: the body shrinks them to fit (never below the readable size), so a network with
+# few stages is drawn large and one with many just fits.
+SIZE = 34
+MAP_BOX = (1.85, 1.85)  # a map stage's box
+VECTOR_BOX_H = 2.7  # the boxes of the flatten, dense and softmax stages
+GAP, ROW_GAP = 0.36, 0.6
 STACKED_ROW = 4  # map stages per row on square and portrait frames
-SIDE_W = 4.4  # the verdict's column beside the last row
+SIDE_W = 5.4  # the verdict's column beside the last row
 VEIL = 0.78  # how dark a stage is before the data reaches it
 
 
@@ -62,7 +63,8 @@ class OverviewScene(ChapterScene):
         # The verdict (and the label note): beside the last row on wide frames, where the vectors leave
         # room; under it on square and portrait ones.
         width = 2 * SIDE_W if self.lay.stacked else SIDE_W
-        side = [wrapped(p.verdict, width, size=SIZE, colour=style.WINNER, align=LEFT)]
+        verdict = VGroup(*[label(line, size=SIZE, colour=style.WINNER) for line in p.verdict])
+        side = [verdict.arrange(DOWN, buff=0.15, aligned_edge=LEFT)]
         if self.story.label_note is not None:
             side.append(wrapped(self.story.label_note, width, size=SIZE - 2, colour=style.HIGHLIGHT, align=LEFT))
         self.side = VGroup(*side).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
@@ -80,16 +82,18 @@ class OverviewScene(ChapterScene):
     def _card(self, stage: Stage) -> StageCard:
         p = self.plan
         if stage.is_map:
-            visual, (w, h) = MapStack(stage.values, stage.scale, side=1.3), MAP_BOX
+            visual, (w, h) = MapStack(stage.values, stage.scale, side=MAP_BOX[0] - 0.25), MAP_BOX
         elif stage.kind == "Softmax":
-            visual = ProbabilityRows(stage.values, p.names, stage.texts, p.prediction, size=SIZE)
+            visual = ProbabilityRows(stage.values, p.names, stage.texts, p.prediction, width=3.0, size=SIZE, pitch=0.76)
             w, h = visual.width + 0.4, VECTOR_BOX_H
         elif stage.texts:  # a short vector: its numbers beside it
-            visual = NeuronColumn(stage.values, stage.scale, stage.shown, stage.texts, size=SIZE)
+            visual = NeuronColumn(
+                stage.values, stage.scale, stage.shown, stage.texts, radius=0.17, spacing=0.5, size=SIZE
+            )
             w, h = visual.width + 0.4, VECTOR_BOX_H
         else:  # a long vector: a texture of dots
-            visual = NeuronColumn(stage.values, stage.scale, stage.shown, radius=0.06, spacing=0.16, size=SIZE)
-            w, h = 1.0, VECTOR_BOX_H
+            visual = NeuronColumn(stage.values, stage.scale, stage.shown, radius=0.075, spacing=0.2, size=SIZE)
+            w, h = 1.25, VECTOR_BOX_H
         return StageCard(visual, stage.name, stage.shape_text, w, h, SIZE)
 
     def _arrows(self) -> VGroup:

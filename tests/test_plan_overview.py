@@ -68,7 +68,7 @@ def test_verdict_follows_the_numbers(cases, case):
     story, p = cases[case]
     tr = story.trace
     name = p.names[tr.prediction]
-    assert p.verdict == f"prediction: {name} (p = {prob(tr.probabilities[tr.prediction])})"
+    assert p.verdict == (f"prediction: {name}", f"p = {prob(tr.probabilities[tr.prediction])}")
     assert name in p.verdict_sentence
     if story.label_assumed:
         assert p.outcome == "assumed"

@@ -99,7 +99,7 @@ def test_probabilities_and_prediction(scenes, example):
     for k, bar in enumerate(rows.bars):
         want = style.WINNER if k == tr.prediction else style.MUTED
         np.testing.assert_array_equal(fill_rgb(bar), style.hex_to_rgb(want))
-    assert scene.verdict_text.text == p.verdict
+    assert tuple(line.original_text for line in scene.verdict_text) == p.verdict
     box, last = scene.winner_box, scene.cards[-1].frame
     assert box.get_left()[0] <= last.get_left()[0] and last.get_right()[0] <= box.get_right()[0]
     assert box in scene.mobjects and scene.verdict_text in scene.mobjects

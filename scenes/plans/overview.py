@@ -43,7 +43,7 @@ class OverviewPlan:
     probabilities: np.ndarray
     prediction: int
     chain: str  # "28×28×3 → 28×28×4 → ... → 3"
-    verdict: str  # the label by the probabilities
+    verdict: tuple[str, str]  # the label by the probabilities: "prediction: Countess", "p = 0.953"
     outcome: str  # "right", "wrong" or "assumed"
     stages_sentence: str
     vectors_sentence: str
@@ -111,7 +111,7 @@ def plan(story) -> OverviewPlan:
         p,
         pred,
         chain,
-        _("prediction: {name} (p = {p})").format(name=names[pred], p=prob(p[pred])),
+        (_("prediction: {name}").format(name=names[pred]), _("p = {p}").format(p=prob(p[pred]))),
         outcome,
         _stages_sentence(photo, stages),
         _(
