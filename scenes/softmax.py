@@ -74,6 +74,7 @@ class SoftmaxScene(ChapterScene):
         }
         self.z_texts = self._column(p.logit_texts)
         self.exp_texts = self._column(first.exp_texts)
+        self.first_columns = (self.z_texts, self.exp_texts)  # as first shown (the names move on)
         self.z_shifted = self._column(shifted.z_texts)
         self.exp_shifted = self._column(shifted.exp_texts)
         self.p_texts = self._column(p.p_texts)

@@ -98,7 +98,11 @@ def test_table_shows_the_plan(scenes, example):
     assert texts(scene.division.rows) == list(p.shifted.division)
     for k, row in enumerate(scene.division.rows):
         np.testing.assert_array_equal(fill_rgb(row), style.hex_to_rgb(class_colour(k)))  # its class's colour
-    if p.raw is not None:  # shown first, then replaced
+    # first shown: the scores themselves, and e^z (or e^(z - max) when the plan subtracts first)
+    z_first, exp_first = scene.first_columns
+    assert texts(z_first) == list(p.logit_texts)
+    assert texts(exp_first) == list(p.first.exp_texts)
+    if p.raw is not None:  # then replaced by the shifted values
         assert texts(scene.z_shifted) == list(p.shifted.z_texts)
         assert texts(scene.exp_shifted) == list(p.shifted.exp_texts)
 
@@ -133,6 +137,9 @@ def test_dots_sit_on_the_curve_at_the_plan_values(scenes, example):
     for point in plot.curve.points[::12]:
         x, y = plot.axes.p2c(point)
         assert y == pytest.approx(np.exp(x), abs=2e-3 * plot.axes.y_range[1])
+    # its end is on the frame of the plot: the top, or the right edge when e^x stays low
+    x, y = plot.axes.p2c(plot.curve.get_end())
+    assert y == pytest.approx(table.plot.y_top, rel=1e-2) or x == pytest.approx(table.plot.x_range[1], abs=0.03)
     assert texts([m for m in plot.ticks if isinstance(m, Text)]) == list(table.plot.x_texts)
     assert texts([m for m in plot.levels if isinstance(m, Text)]) == list(table.plot.y_texts)
 
