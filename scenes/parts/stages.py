@@ -91,7 +91,7 @@ class ProbabilityRows(VGroup):
         self.values = np.asarray(values, dtype=np.float64)
         self.names, self.bars, self.numbers, track = VGroup(), VGroup(), VGroup(), VGroup()
         widest = max(label(n, size=size).width for n in names) + max(label(t, size=size).width for t in texts)
-        self.width_max = width = max(width, widest + 0.3)  # name and value side by side above the bar
+        width = max(width, widest + 0.3)  # name and value side by side above the bar
         for k, (name, text, v) in enumerate(zip(names, texts, self.values)):
             colour = style.WINNER if k == winner else style.MUTED
             y = -k * pitch
