@@ -1,8 +1,6 @@
-"""Chapter 8: the loss, how much the guess is penalised: -log p of the true class, read three ways."""
+"""The loss: how much Sherlock pays for his verdict, -log p of the true class, read three ways."""
 
 from __future__ import annotations
-
-import re
 
 import numpy as np
 from manim import (
@@ -10,326 +8,279 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    Axes,
     Dot,
-    FadeIn,
-    FadeOut,
     GrowFromCenter,
     Indicate,
     Line,
     MathTex,
     ParametricFunction,
     ReplacementTransform,
-    SurroundingRectangle,
+    Text,
     VGroup,
-    Write,
 )
 
-from scenes import legacy_style as style
-from scenes.legacy_base import ChapterScene
-from scenes.legacy_parts import Panel, keep_on_screen, label
-from scenes.plans.terms import class_penalties, loss_terms, penalty
-from scenes.prob_parts import ProbabilityBars, nice_step, num, precise_prob
+from scenes import style
+from scenes.base import ChapterScene
+from scenes.i18n import N_, _
+from scenes.parts import (
+    ProbabilityBars,
+    QuickFade,
+    axis_ticks,
+    fade_in,
+    fade_out,
+    frame_of,
+    label,
+    plain_axes,
+    wrapped,
+)
+from scenes.parts.tags import leader_end, place_tags
+from scenes.plans.loss import Chart, Point, plan, short
+from scenes.plans.numbers import fmt
 
-REFERENCE_P = (0.5, 0.01)  # points on the penalty curve to compare with (a presentation choice)
-CHART_X = -3.7
-PLOT_CENTRE = np.array([3.8, -0.95, 0.0])
-PLOT_W, PLOT_H = 5.2, 3.3
+# Sizes as designed for 16:9; zones shrink them to fit, never below the readable size (TeX glyphs
+# are about two thirds of a Text's at one font size, scripts 0.7 of that).
+SIZE = 28
+TEX = 60
+CHART_W, CHART_H = 6.0, 3.2
+BARS_H = 0.8
 
 
-def tex_name(name: str) -> str:
-    """A class name safe inside \\text{...}."""
-    return re.sub(r"[^A-Za-z0-9 ]", "", name) or "true"
+def tex(source: str, colour: str = style.TEXT) -> MathTex:
+    return MathTex(source, font_size=TEX, color=colour)
 
 
 class LossScene(ChapterScene):
     chapter_id = "loss"
-    subtitle = "How much Sherlock pays for a wrong or unsure verdict"
+    subtitle = N_("How much Sherlock pays for a wrong or unsure verdict")
 
     def construct(self) -> None:
+        self.plan = plan(self.story)
         self.title_card()
-        self.terms = loss_terms(self.trace)
-        self.penalties = class_penalties(self.trace)
-        self.truth_step()
-        self.nll_step()
+        self.rig()
+        self.truth()
+        self.nll()
         self.curve_step()
-        self.three_step()
+        self.what_if()
+        self.three()
 
-    # -- step 1: the true label, one-hot, against the guess ------------------------------------------
-    def truth_step(self) -> None:
-        t, tr = self.terms, self.trace
-        self.step("truth")
-        names = tr.class_names
+    # -- the rig: truth and guess on the left; the formula and the penalty curve on the right ------------
+    def rig(self) -> None:
+        p = self.plan
         self.target_bars = ProbabilityBars(
-            t.target, names, winner=t.label, max_height=1.1, size=style.SMALL_SIZE + 2, winner_colour=style.HIGHLIGHT
-        )
-        self.guess_bars = ProbabilityBars(
-            t.probabilities, names, winner=tr.prediction, max_height=1.1, size=style.SMALL_SIZE + 2
-        )
-        self.target_bars.move_to([CHART_X, 1.0, 0], aligned_edge=DOWN).shift(DOWN * self.target_bars.names.height)
-        self.guess_bars.move_to([CHART_X, -2.0, 0], aligned_edge=DOWN).shift(DOWN * self.guess_bars.names.height)
-        self.target_title = label("the truth (one-hot)", size=style.LABEL_SIZE - 2, colour=style.MUTED)
-        self.guess_title = label("Sherlock's guess (softmax)", size=style.LABEL_SIZE - 2, colour=style.MUTED)
-        self.target_title.next_to(self.target_bars, UP, buff=0.25)
-        self.guess_title.next_to(self.guess_bars, UP, buff=0.25)
-        k = t.label
-        self.true_box = SurroundingRectangle(
-            VGroup(self.guess_bars.bars[k], self.guess_bars.numbers[k], self.guess_bars.names[k]),
-            color=style.HIGHLIGHT,
-            buff=0.1,
-        )
-        self.note = None
-        if self.story.label_note is not None:
-            self.note = label(self.story.label_note, size=style.SMALL_SIZE, colour=style.HIGHLIGHT)
-            self.note.to_corner(DOWN + LEFT, buff=0.2)
-        given = "assumed" if self.story.label_assumed else "known"
-        self.say(
-            f"Training needs the right answer. Here it is {given}: {tr.label_name}. Written like the guess, it "
-            f"is 1 for {tr.label_name} and 0 for everyone else. The loss only looks at Sherlock's "
-            f"probability for {tr.label_name}: {num(t.probabilities[k])}.",
-            9,
-        )
-        if self.note is not None:
-            self.play(FadeIn(self.note), run_time=0.6)
-        self.play(FadeIn(self.target_title), FadeIn(self.target_bars), run_time=1)
-        self.play(FadeIn(self.guess_title), FadeIn(self.guess_bars), run_time=1)
-        self.play(GrowFromCenter(self.true_box), run_time=0.8)
-        self.settle()
+            p.target, p.names, winner=p.label, max_height=BARS_H, size=SIZE, value_text=fmt,
+            winner_colour=style.HIGHLIGHT,
+        )  # fmt: skip
+        self.guess_bars = ProbabilityBars(p.probabilities, p.names, winner=p.prediction, max_height=BARS_H, size=SIZE)
+        self.target_title = label(_("the truth (one-hot)"), size=SIZE, colour=style.MUTED)
+        self.guess_title = label(_("Sherlock's guess (softmax)"), size=SIZE, colour=style.MUTED)
+        truth = VGroup(self.target_title, self.target_bars).arrange(DOWN, buff=0.2)
+        guess = VGroup(self.guess_title, self.guess_bars).arrange(DOWN, buff=0.2)
+        # One above the other, except on square frames, where side by side leaves the chart more height.
+        square = self.lay.stacked and self.lay.aspect >= 0.8
+        charts = VGroup(truth, guess).arrange(RIGHT if square else DOWN, buff=0.45)
+        self.note_text = None
+        if self.story.label_note is not None:  # under the charts, until the readings need the room
+            self.note_text = wrapped(self.story.label_note, charts.width, size=SIZE - 2, colour=style.HIGHLIGHT)
+            charts.add(self.note_text.next_to(charts, DOWN, buff=0.3))
+        self.formula = tex(r"L = -\log p")
+        self.p_line = label(_("= -log({p})").format(p=p.p_text), size=SIZE)
+        self.loss_line = label(_("= {loss}").format(loss=p.loss_text), size=SIZE + 4, colour=style.HIGHLIGHT)
+        self.p_line.next_to(self.formula, RIGHT, buff=0.2).align_to(self.formula, DOWN)
+        self.loss_line.next_to(self.p_line, DOWN, buff=0.2, aligned_edge=LEFT)
+        block = VGroup(self.formula, self.p_line, self.loss_line)
+        self.chart = self._chart(p.chart)
+        right = VGroup(block, self.chart).arrange(DOWN, buff=0.35)
+        ratios = (charts.height, right.height) if self.lay.stacked else (1, 1.25)
+        left_zone, right_zone = self.lay.split(*ratios)
+        left_zone.place(charts)
+        right_zone.place(right)
+        self.right_zone, self.block = right_zone, block
+        box = VGroup(*[b[p.label] for b in (self.guess_bars.bars, self.guess_bars.numbers, self.guess_bars.names)])
+        self.true_box = frame_of(box, style.HIGHLIGHT, buff=0.08)
 
-    # -- step 2: -log p ---------------------------------------------------------------------------------
-    def nll_step(self) -> None:
-        t = self.terms
-        k = t.label
-        self.step("nll")
-        self.formula = MathTex(
-            r"L", "=", r"-\log\,p_{\text{" + tex_name(self.trace.label_name) + "}}", font_size=40, color=style.TEXT
-        )
-        self.formula.move_to([PLOT_CENTRE[0], 2.45, 0])
-        self.p_line = label(f"= -log({precise_prob(t.probabilities[k])})", size=style.LABEL_SIZE)
-        self.loss_line = label(f"= {num(t.nll)}", size=style.LABEL_SIZE + 4, colour=style.HIGHLIGHT)
-        self.p_line.next_to(self.formula, DOWN, buff=0.25).align_to(self.formula[1], LEFT)
-        self.loss_line.next_to(self.p_line, DOWN, buff=0.2).align_to(self.formula[1], LEFT)
-        keep_on_screen(VGroup(self.formula, self.p_line, self.loss_line))
-        sure = "sure and right" if self.trace.prediction == k else "not backing the right answer"
-        self.say(
-            f"The penalty is minus the log of that probability: {num(t.nll)}. Sherlock was {sure}, "
-            f"and the loss says so.",
-            7,
-        )
-        self.play(Write(self.formula), run_time=1.2)
-        self.play(FadeIn(self.p_line, shift=DOWN * 0.2), run_time=0.8)
-        self.play(FadeIn(self.loss_line, shift=DOWN * 0.2), run_time=0.8)
-        self.settle()
+    def _chart(self, chart: Chart) -> VGroup:
+        """Axes for p in [0, 1] and -log p up to ``chart.top``, round ticks, the curve."""
+        top = chart.top
+        axes = plain_axes(1, (0, top), CHART_W, CHART_H)
+        ruler = axis_ticks(axes, (0, 0.5, 1), chart.y_ticks, xtext=short, size=SIZE)
+        x_name = label(self.plan.x_label, size=SIZE, colour=style.MUTED)
+        x_name.next_to(axes.c2p(1, 0), DOWN, buff=0.5).align_to(axes.x_axis, RIGHT)
+        y_name = MathTex(r"-\log p", font_size=TEX - 12, color=style.MUTED).next_to(axes.c2p(0, top), UP, buff=0.15)
+        # -log p drawn by its height y: the point (e^-y, y), so the wall near p = 0 is as smooth as the rest.
+        curve = ParametricFunction(lambda y: axes.c2p(np.exp(-y), y), t_range=[0, top, top / 200], color=style.TEXT)
+        curve.set_stroke(width=3)
+        ruler.add(x_name, y_name)
+        group = VGroup(axes, ruler, curve)
+        group.axes, group.ruler, group.curve = axes, ruler, curve
+        return group
 
-    # -- step 3: the penalty curve ------------------------------------------------------------------------
-    def _axes(self, top: float) -> Axes:
-        ax = Axes(
-            x_range=[0, 1.0, 0.5],
-            y_range=[0, top, 1],
-            x_length=PLOT_W,
-            y_length=PLOT_H,
-            tips=False,
-            axis_config={"include_ticks": False, "color": style.MUTED, "stroke_width": 2},
-        )
-        return ax.move_to(PLOT_CENTRE)
+    def _scale(self) -> float:
+        """How much the chart was shrunk to fit its zone: tags and dots made later shrink with it."""
+        return self.chart.axes.x_axis.get_length() / CHART_W
 
-    def _ruler(self, ax: Axes) -> VGroup:
-        """Tick marks and labels (a ruler, not data) and the axis names."""
-        out = VGroup()
-        for v in (0, 0.5, 1):
-            p = ax.c2p(v, 0)
-            out.add(Line(p + 0.07 * UP, p + 0.07 * DOWN, color=style.MUTED, stroke_width=2))
-            out.add(label(style.fmt(v, 1), size=style.SMALL_SIZE, colour=style.MUTED).next_to(p, DOWN, buff=0.12))
-        top = ax.y_range[1]
-        dy = nice_step(top, 3)
-        for v in np.arange(dy, top + 1e-9, dy):
-            p = ax.c2p(0, v)
-            out.add(Line(p + 0.07 * LEFT, p + 0.07 * RIGHT, color=style.MUTED, stroke_width=2))
-            out.add(label(num(v), size=style.SMALL_SIZE, colour=style.MUTED).next_to(p, LEFT, buff=0.12))
-        xlab = label(f"p({self.trace.label_name})", size=style.SMALL_SIZE, colour=style.MUTED)
-        xlab.next_to(ax.c2p(1, 0), DOWN, buff=0.45).align_to(ax.x_axis, RIGHT)
-        ylab = MathTex(r"-\log p", font_size=28, color=style.MUTED).next_to(ax.c2p(0, top), RIGHT, buff=0.2)
-        out.add(xlab, ylab)
+    def _tag(self, point: Point, colour: str) -> VGroup:
+        """A point's tag: its text (and, once placed away from its dot, a leader line to it)."""
+        return VGroup(label(point.text, size=SIZE - 3, colour=colour).scale(self._scale()))
+
+    def _place_tags(self, points: list[tuple[Point, Dot, VGroup]], optional: list[bool] | None = None) -> list:
+        """Tags beside their dots, most important first, clear of each other, the dots, the ruler, the
+        formula and the curve, inside the chart's zone; a tag lifted away from its dot gets a leader
+        line. ``optional`` tags (reference points) are left out (None) where none fits."""
+        dots = [dot for _q, dot, _t in points]
+        k = self._scale()
+        leaders = place_tags(
+            [tag[0] for *_, tag in points],
+            dots,
+            self.right_zone,
+            avoid=[*dots, *[m for m in self.chart.ruler if isinstance(m, Text | MathTex)], self.block, *self._trace()],
+            buff=0.08 * k,
+            optional=optional or [],
+        )
+        out = []
+        for (_q, dot, tag), leader in zip(points, leaders):
+            if leader:
+                text = tag[0]
+                end = leader_end(text, dot.get_center())
+                colour = text.get_color()
+                tag.add(Line(dot.get_center(), end, color=colour, stroke_width=1.5, buff=dot.width / 2 + 0.02 * k))
+            out.append(None if leader is None else tag)
         return out
 
-    def _curve(self, ax: Axes) -> ParametricFunction:
-        """-log p for p in (0, 1], drawn by its height y: the point (e^-y, y), so the wall near p = 0
-        is as smooth as the rest."""
-        top = ax.y_range[1]
-        curve = ParametricFunction(lambda y: ax.c2p(np.exp(-y), y), t_range=[0, top, top / 200], color=style.TEXT)
-        return curve.set_stroke(width=3)
+    def _trace(self) -> list[Dot]:
+        """Small marks along the curve and the axes, so that tags keep off them."""
+        lines = (self.chart.curve, self.chart.axes.x_axis, self.chart.axes.y_axis)
+        return [Dot(m.point_from_proportion(a), radius=0.02) for m in lines for a in np.linspace(0, 1, 60)]
 
-    def _point_label(self, ax: Axes, text: str, p: float, y: float, colour: str) -> VGroup:
-        """A point's tag: right of the steep wall (small p), above-right in the middle, and high above
-        (with a leader line) near p = 1, so tags at the three places never meet."""
-        tag = label(text, size=style.SMALL_SIZE, colour=colour)
-        at = ax.c2p(p, y)
-        if p >= 0.6:
-            tag.move_to(at + UP * 1.0, aligned_edge=RIGHT).shift(RIGHT * 0.05)
-            lead = Line(at + UP * 0.12, tag.get_bottom() + DOWN * 0.04, color=colour, stroke_width=1.5)
-            return VGroup(tag, lead)
-        if p >= 0.2:
-            tag.next_to(at, UP + RIGHT, buff=0.08)
-        else:
-            tag.next_to(at, RIGHT, buff=0.18)
-        return VGroup(tag)
+    def _marked(self, point: Point, colour: str) -> tuple[Dot, VGroup]:
+        return self._dot(point, colour), self._tag(point, colour)
+
+    def _dot(self, point: Point, colour: str, radius: float = 0.1) -> Dot:
+        at = self.chart.axes.c2p(point.p, point.penalty)
+        return Dot(at, radius=radius * self._scale(), color=colour).set_z_index(3)
+
+    # -- the beats ------------------------------------------------------------------------------------
+    def truth(self) -> None:
+        self.section("truth")
+        with self.beat(self.plan.truth_sentence):
+            if self.note_text is not None:
+                self.play(*fade_in(self.note_text), run_time=style.QUICK)
+            self.play(*fade_in(self.target_title, self.target_bars), run_time=style.NORMAL)
+            self.play(*fade_in(self.guess_title, self.guess_bars), run_time=style.NORMAL)
+            self.play(GrowFromCenter(self.true_box), run_time=style.NORMAL)
+
+    def nll(self) -> None:
+        self.section("nll")
+        with self.beat(self.plan.nll_sentence):
+            self.play(QuickFade(self.formula), run_time=style.NORMAL)
+            self.play(QuickFade(self.p_line, shift=DOWN * 0.2), run_time=style.NORMAL)
+            self.play(QuickFade(self.loss_line, shift=DOWN * 0.2), run_time=style.NORMAL)
 
     def curve_step(self) -> None:
-        t = self.terms
-        k = t.label
-        p_true = float(t.probabilities[k])
-        self.step("curve")
-        top = max(5.5, 1.15 * t.nll)
-        self.axes = self._axes(top)
-        self.ruler = self._ruler(self.axes)
-        self.curve = self._curve(self.axes)
-        self.references = []  # (p, -log p, dot, tag)
-        true_at = self.axes.c2p(p_true, t.nll)
-        for p, pen in zip(REFERENCE_P, penalty(REFERENCE_P)):
-            at = self.axes.c2p(p, pen)
-            if np.linalg.norm(at - true_at) < 0.6:  # would hide the point that matters
-                continue
-            dot = Dot(at, radius=0.07, color=style.MUTED)
-            tag = self._point_label(self.axes, f"p = {style.fmt(p)}: {num(pen)}", p, pen, style.MUTED)
-            self.references.append((p, float(pen), dot, tag))
-        self.true_dot = Dot(true_at, radius=0.1, color=style.HIGHLIGHT).set_z_index(3)
-        self.true_tag = self._point_label(
-            self.axes, f"{self.trace.label_name}: {num(t.nll)}", p_true, t.nll, style.HIGHLIGHT
+        p = self.plan
+        self.section("curve")
+        self.references = [(q, self._dot(q, style.MUTED, 0.07), self._tag(q, style.MUTED)) for q in p.references]
+        self.true_dot, self.true_tag = (
+            self._dot(p.true_point, style.HIGHLIGHT),
+            self._tag(p.true_point, style.HIGHLIGHT),
         )
-        self.say(
-            "Here is the whole penalty curve. At p = 1 it costs nothing. Half sure costs "
-            f"{num(penalty(0.5))}; only 1% sure costs {num(penalty(0.01))}; and near zero the cost shoots up "
-            "without limit.",
-            8,
-        )
-        self.play(FadeIn(self.axes), FadeIn(self.ruler), run_time=0.8)
-        self.play(Write(self.curve), run_time=1.5)
-        for _, _, dot, tag in self.references:
-            self.play(GrowFromCenter(dot), FadeIn(tag), run_time=0.6)
-        self.play(GrowFromCenter(self.true_dot), FadeIn(self.true_tag), run_time=0.8)
-        self.settle()
-        self.what_if()
+        self.other_dot, self.other_tag = self._dot(p.other_point, style.TEXT), self._tag(p.other_point, style.TEXT)
+        # Placed together, so the tag that comes later (the other class) finds its place kept free (unless
+        # it will come on a zoomed-out chart); it goes last, as the one that can take a leader line.
+        refs = len(self.references)
+        other = [(p.other_point, self.other_dot, self.other_tag)] if p.zoom is None else []
+        points = [(p.true_point, self.true_dot, self.true_tag), *self.references, *other]
+        tags = self._place_tags(points, optional=[False] + [True] * refs + [False] * len(other))
+        self.references = [(q, dot, tag) for (q, dot, _t), tag in zip(self.references, tags[1 : 1 + refs])]
+        with self.beat(p.curve_sentence):
+            self.play(*fade_in(self.chart.axes, self.chart.ruler), run_time=style.NORMAL)
+            self.play(QuickFade(self.chart.curve), run_time=style.NORMAL)
+            for _q, dot, tag in self.references:
+                self.play(GrowFromCenter(dot), *fade_in(*[m for m in (tag,) if m is not None]), run_time=style.QUICK)
+            self.play(GrowFromCenter(self.true_dot), *fade_in(self.true_tag), run_time=style.NORMAL)
 
     def what_if(self) -> None:
-        """The same image with another class as the answer: a confident wrong verdict costs most."""
-        t, tr = self.terms, self.trace
-        k = t.label
-        if tr.prediction == k:  # right: compare with the class Sherlock was surest it is not
-            others = [j for j in range(len(t.probabilities)) if j != k]
-            other = min(others, key=lambda j: t.probabilities[j])
-        else:  # wrong: compare with the class Sherlock picked
-            other = tr.prediction
-        self.other = other
-        pen, p = float(self.penalties[other]), float(t.probabilities[other])
-        name = tr.class_names[other]
-        self.step("what-if")
-        self.say(
-            f"Had the true suspect been {name}, the same guess would give it p = {num(p)}, and the penalty "
-            f"would be {num(pen)}. Confident and wrong is what the loss punishes hardest.",
-            8,
-        )
-        if pen > 0.95 * self.axes.y_range[1]:  # zoom out until the point is on the chart
-            axes = self._axes(1.15 * pen)
-            ruler = self._ruler(axes)
-            curve = self._curve(axes)
-            moves = [ReplacementTransform(self.axes, axes), FadeOut(self.ruler), FadeIn(ruler)]
-            moves.append(ReplacementTransform(self.curve, curve))
-            moves += [dot.animate.move_to(axes.c2p(rp, rpen)) for rp, rpen, dot, _ in self.references]
-            moves += [FadeOut(tag) for *_, tag in self.references]
-            true_tag = self._point_label(
-                axes, self.true_tag[0].original_text, float(t.probabilities[k]), t.nll, style.HIGHLIGHT
-            )
-            moves += [self.true_dot.animate.move_to(axes.c2p(t.probabilities[k], t.nll))]
-            moves += [ReplacementTransform(self.true_tag, true_tag)]
-            self.play(*moves, run_time=1.8)
-            self.axes, self.ruler, self.curve, self.true_tag = axes, ruler, curve, true_tag
-            self.references = [(rp, rpen, dot, None) for rp, rpen, dot, _ in self.references]
-        self.other_dot = Dot(self.axes.c2p(p, pen), radius=0.1, color=style.TEXT).set_z_index(3)
-        self.other_tag = self._point_label(self.axes, f"if it were {name}: {num(pen)}", p, pen, style.TEXT)
-        keep_on_screen(self.other_tag)
-        self.play(GrowFromCenter(self.other_dot), FadeIn(self.other_tag), run_time=0.8)
-        self.play(Indicate(self.other_dot, color=style.HIGHLIGHT), run_time=1)
-        self.settle()
+        """The same guess under another label: a confident wrong verdict costs most."""
+        p = self.plan
+        self.section("what-if")
+        with self.beat(p.what_if_sentence):
+            if p.zoom is not None:  # zoom out until the point is on the chart; the reference tags go
+                old = self.chart
+                self.chart = self._chart(p.zoom)  # the same axes on the screen, a taller range
+                self.chart.scale(old.axes.x_axis.get_length() / self.chart.axes.x_axis.get_length())
+                self.chart.shift(old.axes.c2p(0, 0) - self.chart.axes.c2p(0, 0))
+                true_dot, true_tag = self._dot(p.true_point, style.HIGHLIGHT), self._tag(p.true_point, style.HIGHLIGHT)
+                self.other_dot, self.other_tag = (
+                    self._dot(p.other_point, style.TEXT),
+                    self._tag(p.other_point, style.TEXT),
+                )
+                dots = [self._dot(q, style.MUTED, 0.07) for q in p.references]
+                self._place_tags([(p.true_point, true_dot, true_tag), (p.other_point, self.other_dot, self.other_tag)])
+                moves = [
+                    ReplacementTransform(old.axes, self.chart.axes),
+                    ReplacementTransform(old.curve, self.chart.curve),
+                    *fade_out(old.ruler, *[tag for _q, _d, tag in self.references if tag is not None]),
+                    *fade_in(self.chart.ruler),
+                    ReplacementTransform(self.true_dot, true_dot),
+                    ReplacementTransform(self.true_tag, true_tag),
+                    *[ReplacementTransform(d, new) for (_q, d, _t), new in zip(self.references, dots)],
+                ]
+                self.play(*moves, run_time=style.SLOW)
+                self.true_dot, self.true_tag = true_dot, true_tag
+                self.references = [(q, dot, None) for (q, _d, _t), dot in zip(self.references, dots)]
+            self.play(GrowFromCenter(self.other_dot), *fade_in(self.other_tag), run_time=style.NORMAL)
+            self.play(Indicate(self.other_dot, color=style.HIGHLIGHT), run_time=style.NORMAL)
 
-    # -- step 4: three readings of the same number ----------------------------------------------------------
-    def three_step(self) -> None:
-        t = self.terms
-        k = t.label
-        self.step("three")
-        keep = [self.note] if self.note is not None else []
-        gone = [m for m in self.mobjects if m not in (self.header, self.source, *keep)]
-        self.play(*[FadeOut(m) for m in gone], run_time=0.6)
-        name = tex_name(self.trace.label_name)
-        value = num(t.nll)
-        sums = " + ".join(f"{style.fmt(tk)} × ({num(lp)})" for tk, lp in zip(t.target, t.log_probabilities))
-        rows = [
-            (
-                "1  surprise: minus the log of p",
-                MathTex(r"-\log p_{\text{" + name + "}}", font_size=36),
-                f"= -log({precise_prob(t.probabilities[k])}) =",
-                t.nll,
-            ),
-            (
-                "2  cross-entropy: a distance from the truth t to the guess p",
-                MathTex(r"H(t, p) = -\sum_k t_k \log p_k", font_size=36),
-                f"= -({sums}) =",
-                t.cross_entropy,
-            ),
-            (
-                "3  KL divergence: the extra surprise over the truth's own",
-                MathTex(r"D_{KL}(t\,\|\,p) = H(t, p) - H(t)", font_size=36),
-                f"= {num(t.cross_entropy)} - {num(t.target_entropy)} =",
-                t.kl,
-            ),
-        ]
-        self.readings = VGroup()
-        self.reading_values = []
-        self.results = VGroup()
-        y = 2.45
-        for title, tex, numbers, v in rows:
-            head = label(title, size=style.LABEL_SIZE - 2, colour=style.MUTED)
-            result = label(num(v), size=style.LABEL_SIZE - 2, colour=style.HIGHLIGHT)
-            line = VGroup(label(numbers, size=style.LABEL_SIZE - 2), result).arrange(RIGHT, buff=0.15)
-            tex.next_to(head, DOWN, buff=0.18).align_to(head, LEFT)
-            line.next_to(tex, RIGHT, buff=0.25)
-            if tex.width + 0.25 + line.width > 12.6:  # too long beside the formula: under it
-                line.next_to(tex, DOWN, buff=0.15).align_to(tex, LEFT)
-            group = VGroup(head, tex, line)
-            group.move_to([0, y, 0], aligned_edge=UP).align_to([-6.4, 0, 0], LEFT)
-            self.readings.add(group)
-            self.reading_values.append(v)
+    def three(self) -> None:
+        p = self.plan
+        self.section("three")
+        self.readings, self.results = VGroup(), VGroup()
+        column = 0.5 + max(label(r.gloss, size=SIZE - 2).width for r in p.readings)  # the titles' column
+        for k, r in enumerate(p.readings):
+            result = label(r.value, size=SIZE, colour=style.HIGHLIGHT)
+            numbers = VGroup(label(r.numbers, size=SIZE), result).arrange(RIGHT, buff=0.15)
+            formula = MathTex(r.tex, font_size=TEX - 6, color=style.TEXT)
+            title, gloss = label(r.title, size=SIZE - 2), label(r.gloss, size=SIZE - 2, colour=style.MUTED)
+            if self.lay.stacked:  # narrow: the title above
+                head = VGroup(title, gloss).arrange(RIGHT, buff=0.3, aligned_edge=DOWN)
+            else:  # wide: the title in a column of its own, so the rows stay low
+                head = VGroup(title, gloss).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
+            # The numbers under the formula; the cross-entropy's long sum under the whole row.
+            line = VGroup(formula) if k == 1 else VGroup(formula, numbers)
+            line.arrange(DOWN, buff=0.15, aligned_edge=LEFT)
+            if self.lay.stacked:
+                row = VGroup(head, line).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
+            else:
+                row = VGroup(head, line)
+                line.move_to(head.get_corner(UP + LEFT) + RIGHT * column, aligned_edge=UP + LEFT)
+            if k == 1:  # its numbers under the whole row
+                numbers.next_to(row, DOWN, buff=0.2, aligned_edge=LEFT)
+                row.add(numbers)
+            self.readings.add(row)
             self.results.add(result)
-            y = group.get_bottom()[1] - 0.35
-        note = label(
-            f"H(t) = {num(t.target_entropy)}: the truth is certain, so it holds no surprise of its own",
-            size=style.SMALL_SIZE,
-            colour=style.MUTED,
-        )
-        self.entropy_note = note.next_to(self.readings[-1], DOWN, buff=0.2).align_to(self.readings[-1], LEFT)
-        self.panel = Panel(VGroup(self.readings, note), buff=0.3)
-        self.same = label(f"three readings, one number: {value}", size=style.LABEL_SIZE + 2, colour=style.HIGHLIGHT)
-        self.same.next_to(self.panel, DOWN, buff=0.3)
-        block = VGroup(self.panel, self.readings, note, self.same)
-        if block.height > 6.2:
-            block.scale(6.2 / block.height)
-        block.move_to([0, -0.25, 0])
-        keep_on_screen(block)
-        if self.note is not None and self.note.get_top()[1] > self.same.get_bottom()[1] - 0.05:
-            self.same.next_to(self.panel, RIGHT, buff=0.3)
-        self.say(
-            "The same number goes by three names. First, the surprise: minus the log of p. "
-            "Second, cross-entropy: how far the guess is from the truth, summed over every class, "
-            "where the zeros drop out.",
-            9,
-        )
-        self.play(FadeIn(self.panel), FadeIn(self.readings[0]), run_time=1)
-        self.play(FadeIn(self.readings[1]), run_time=1)
-        self.settle()
-        self.say(
-            "Third, the KL divergence: the truth is certain, its own entropy is 0, so the divergence is "
-            f"the cross-entropy itself. All three give {value}. Training works to push it towards 0.",
-            9,
-        )
-        self.play(FadeIn(self.readings[2]), FadeIn(note), run_time=1)
-        self.play(Write(self.same), run_time=1)
-        self.settle()
+        self.readings.arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+        self.entropy_note = label(p.entropy_note, size=SIZE - 2, colour=style.MUTED)
+        self.same = label(p.same, size=SIZE + 4, colour=style.HIGHLIGHT)
+        block = VGroup(self.readings, self.entropy_note, self.same).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        self.same.shift(RIGHT * (block.width - self.same.width) / 2)  # centred under the readings
+        zone = self.lay.body
+        if self.note_text is not None:  # the note moves to the footer
+            footer_note = self.note(self.story.label_note, style.HIGHLIGHT)
+            zone = self.lay.main
+        zone.place(block)
+        first, second = p.three_sentences
+        with self.beat(first):
+            if self.note_text is not None:
+                self.play(ReplacementTransform(self.note_text, footer_note), run_time=style.QUICK)
+                self.note_text = footer_note
+            self.clear_but_note()
+            self.play(*fade_in(self.readings[0]), run_time=style.NORMAL)
+            self.play(*fade_in(self.readings[1]), run_time=style.NORMAL)
+        with self.beat(second):
+            self.play(*fade_in(self.readings[2], self.entropy_note), run_time=style.NORMAL)
+            self.play(QuickFade(self.same, shift=UP * 0.2), run_time=style.NORMAL)
+
+    def clear_but_note(self) -> None:
+        """Fade out everything but the header and the label note."""
+        keep = {id(m) for m in (self.header, self.note_text) if m is not None}
+        gone = [m for m in self.mobjects if id(m) not in keep]
+        self.play(*fade_out(*gone), run_time=style.QUICK)

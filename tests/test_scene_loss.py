@@ -1,139 +1,145 @@
 import numpy as np
 import pytest
-from PIL import Image
+from manim import Text
 
-from scenes import legacy_style as style
-from scenes.loss import REFERENCE_P
-from scenes.plans.terms import class_penalties, loss_terms, penalty
-from scenes.prob_parts import num, precise_prob
-from scenes.story import load_story
-from tests.scene_helpers import build, fill_rgb, on_screen, text_clashes
+from scenes import style
+from scenes.loss import LossScene
+from tests.scene_helpers import build, fill_rgb, text_clashes
+from tests.test_plan_softmax_models import drawn_face, folder_model, soft_model, synthetic, user_folder
+from tests.test_scene_softmax import build_story, tex_checks  # noqa: F401 - tex_checks is a fixture
 
 
 @pytest.fixture(scope="module")
-def scenes(tmp_path_factory):
+def scenes(tmp_path_factory, custom_tick, tex_checks):  # noqa: F811
     tmp = tmp_path_factory.mktemp("loss")  # one media folder: LaTeX is compiled once for all builds
-    story = load_story("face")
-    rgb = np.array(Image.open(story.example.image_path("Professor")).convert("RGB"))
-    Image.fromarray(np.roll(rgb, 4, axis=1)).save(tmp / "moved.png")
+    base = tmp_path_factory.getbasetemp() / "probs-models"
+    base.mkdir(exist_ok=True)
+    folder = user_folder(base, "face") / "basil" / "05.png"
     return {
         "face": build("loss", "face", tmp_path=tmp),
         # The shipped tick, told that it is a cross: a confident wrong answer.
         "wrong": build("loss", "tick-cross", label="cross", tmp_path=tmp),
         # A custom photo without a label: the prediction is assumed and the screen says so.
-        "custom": build("loss", "face", image=tmp / "moved.png", tmp_path=tmp),
+        "custom": build("loss", "face", image=drawn_face(base), tmp_path=tmp),
+        "soft": build("loss", "face", model=soft_model(base, "face"), tmp_path=tmp),
+        "folder": build("loss", "face", image=folder, label="basil", model=folder_model(base, "face"), tmp_path=tmp),
+        "tick-custom": build("loss", "tick-cross", image=custom_tick, label="cross", tmp_path=tmp),
+        "five": build_story(synthetic()["five"], tmp, scene_class=LossScene),  # five classes, wrong
     }
 
 
-ALL = ["face", "wrong", "custom"]
+ALL = ["face", "wrong", "custom", "soft", "folder", "tick-custom", "five"]
 
 
-def test_extra_loss_matches_the_trace():
-    trace = load_story("face", label="Captain").trace
-    pens = class_penalties(trace)
-    np.testing.assert_allclose(pens, -np.log(trace.probabilities), rtol=1e-6)
-    assert pens[trace.label] == pytest.approx(trace.loss, rel=1e-12)
-    np.testing.assert_allclose(penalty([0.5, 0.01]), [np.log(2), np.log(100)])
+def texts(group):
+    return [m.original_text for m in group]
 
 
 @pytest.mark.parametrize("example", ALL)
 def test_truth_and_guess_charts(scenes, example):
     scene = scenes[example]
-    tr, t = scene.trace, loss_terms(scene.trace)
-    assert t.label == tr.label
-    np.testing.assert_array_equal(scene.target_bars.values, t.target)
-    np.testing.assert_array_equal(scene.guess_bars.values, tr.probabilities)
-    for chart, values in ((scene.target_bars, t.target), (scene.guess_bars, tr.probabilities)):
-        for k, v in enumerate(values):
-            assert chart.bars[k].height == pytest.approx(chart.max_height * v, abs=1e-3)
-            assert chart.numbers[k].original_text == num(v)
-            assert chart.names[k].original_text == tr.class_names[k]
-    np.testing.assert_array_equal(fill_rgb(scene.target_bars.bars[tr.label]), style._hex_to_rgb(style.HIGHLIGHT))
-    np.testing.assert_array_equal(fill_rgb(scene.guess_bars.bars[tr.prediction]), style._hex_to_rgb(style.WINNER))
+    p = scene.plan
+    np.testing.assert_array_equal(scene.target_bars.values, p.target)
+    np.testing.assert_array_equal(scene.guess_bars.values, p.probabilities)
+    for chart, values, shown in ((scene.target_bars, p.target, p.target_texts),
+                                 (scene.guess_bars, p.probabilities, p.guess_texts)):  # fmt: skip
+        heights = np.array([b.height for b in chart.bars])
+        np.testing.assert_allclose(heights / heights.max(), values / values.max(), atol=2e-3)
+        assert texts(chart.numbers) == list(shown)
+        assert texts(chart.names) == list(p.names)
+    np.testing.assert_array_equal(fill_rgb(scene.target_bars.bars[p.label]), style.hex_to_rgb(style.HIGHLIGHT))
+    np.testing.assert_array_equal(fill_rgb(scene.guess_bars.bars[p.prediction]), style.hex_to_rgb(style.WINNER))
     # the highlighted box is around the true class's bar in the guess
-    box, bar = scene.true_box, scene.guess_bars.bars[tr.label]
+    box, bar = scene.true_box, scene.guess_bars.bars[p.label]
     assert box.get_left()[0] < bar.get_left()[0] and bar.get_right()[0] < box.get_right()[0]
 
 
 @pytest.mark.parametrize("example", ALL)
 def test_negative_log_of_the_true_class(scenes, example):
     scene = scenes[example]
-    tr, t = scene.trace, loss_terms(scene.trace)
-    assert scene.p_line.original_text == f"= -log({precise_prob(tr.probabilities[tr.label])})"
-    assert scene.loss_line.original_text == f"= {num(t.nll)}"
-    assert t.nll == pytest.approx(tr.loss, rel=1e-9)
+    p = scene.plan
+    assert scene.p_line.original_text == f"= -log({p.p_text})"
+    assert scene.loss_line.original_text == f"= {p.loss_text}"
+    assert p.loss == pytest.approx(scene.trace.loss, rel=1e-9)
 
 
 @pytest.mark.parametrize("example", ALL)
 def test_points_on_the_penalty_curve(scenes, example):
     scene = scenes[example]
-    tr, t, ax = scene.trace, loss_terms(scene.trace), scene.axes
-    # the drawn curve is -log p
-    for point in scene.curve.points[::16]:  # every 4th cubic, its start anchor
-        p, y = ax.p2c(point)
-        assert y == pytest.approx(-np.log(p), abs=1e-6 * max(1, y))
-    top = ax.y_range[1]
-    np.testing.assert_allclose(scene.true_dot.get_center(), ax.c2p(tr.probabilities[tr.label], t.nll), atol=1e-9)
-    assert t.nll < top
-    pen = class_penalties(tr)[scene.other]
-    np.testing.assert_allclose(scene.other_dot.get_center(), ax.c2p(tr.probabilities[scene.other], pen), atol=1e-9)
-    assert pen < top
-    assert scene.other != tr.label
-    if tr.prediction == tr.label:  # right: compared with the least likely class
-        assert tr.probabilities[scene.other] == tr.probabilities[np.arange(len(tr.class_names)) != tr.label].min()
-    else:  # wrong: compared with the predicted class
-        assert scene.other == tr.prediction
-    assert scene.other_tag[0].original_text == f"if it were {tr.class_names[scene.other]}: {num(pen)}"
-    assert scene.true_tag[0].original_text == f"{tr.label_name}: {num(t.nll)}"
-    for p, pen_ref, dot, _ in scene.references:
-        assert p in REFERENCE_P and pen_ref == pytest.approx(-np.log(p))
-        np.testing.assert_allclose(dot.get_center(), ax.c2p(p, pen_ref), atol=1e-9)
+    p, ax = scene.plan, scene.chart.axes
+    top = (p.zoom or p.chart).top
+    assert ax.y_range[1] == pytest.approx(top)
+    for point in scene.chart.curve.points[::16]:  # the drawn curve is -log p
+        x, y = ax.p2c(point)
+        assert y == pytest.approx(-np.log(x), abs=1e-6 * max(1, y))
+    np.testing.assert_allclose(scene.true_dot.get_center(), ax.c2p(p.p_true, p.loss), atol=1e-9)
+    np.testing.assert_allclose(scene.other_dot.get_center(), ax.c2p(p.other_point.p, p.other_point.penalty), atol=1e-9)
+    assert scene.other_tag[0].original_text == p.other_point.text
+    assert scene.true_tag[0].original_text == p.true_point.text
+    assert [q for q, _d, _t in scene.references] == list(p.references)
+    for q, dot, tag in scene.references:
+        np.testing.assert_allclose(dot.get_center(), ax.c2p(q.p, q.penalty), atol=1e-9)
+        assert tag is None or (p.zoom is None and tag[0].original_text == q.text)  # left out where none fits
+    ticks = [m.original_text for m in scene.chart.ruler if isinstance(m, Text)]
+    assert ticks[:3] == ["0", "0.5", "1"] and ticks[3:-1] == list((p.zoom or p.chart).y_texts)
+    assert ticks[-1] == p.x_label
 
 
 def test_reference_points_labelled(scenes):
     scene = scenes["wrong"]  # no zoom: the labels stay
-    tags = [tag[0].original_text for *_, tag in scene.references]
-    assert tags == [f"p = {style.fmt(p)}: {num(-np.log(p))}" for p in REFERENCE_P]
-    assert scene.trace.loss > 15  # a confident wrong answer: the point is high on the chart
+    assert scene.plan.zoom is None and scene.trace.loss > 15  # a confident wrong answer: high on the chart
+    assert [tag[0].original_text for *_, tag in scene.references] == [q.text for q in scene.plan.references]
 
 
 @pytest.mark.parametrize("example", ALL)
 def test_curve_labels_do_not_collide(scenes, example):
     scene = scenes[example]
     tags = [tag for *_, tag in scene.references if tag is not None]
-    assert not text_clashes([scene.ruler, scene.true_tag, scene.other_tag, *tags])
+    assert not text_clashes([scene.chart.ruler, scene.true_tag, scene.other_tag, *tags])
 
 
 @pytest.mark.parametrize("example", ALL)
 def test_three_readings_are_one_number(scenes, example):
     scene = scenes[example]
-    t = loss_terms(scene.trace)
-    assert t.target_entropy == 0
-    assert t.nll == pytest.approx(t.kl, abs=1e-12) == pytest.approx(t.cross_entropy, abs=1e-12)
-    assert [r.original_text for r in scene.results] == [num(t.nll), num(t.cross_entropy), num(t.kl)]
-    assert len(set(r.original_text for r in scene.results)) == 1
-    ce_line = scene.readings[1][2][0].original_text
-    for tk, lp in zip(t.target, t.log_probabilities):
-        assert f"{style.fmt(tk)} × ({num(lp)})" in ce_line
-    assert scene.entropy_note.original_text.startswith(f"H(t) = {num(t.target_entropy)}")
-    assert scene.same.original_text.endswith(num(t.nll))
+    p = scene.plan
+    assert texts(scene.results) == [r.value for r in p.readings] == [p.loss_text] * 3
+    for row, r in zip(scene.readings, p.readings):
+        words = [m.original_text for m in row.get_family() if isinstance(m, Text)]
+        assert r.title in words and r.gloss in words and r.numbers in words and r.value in words
+    assert scene.entropy_note.original_text == p.entropy_note
+    assert scene.same.original_text == p.same and p.same.endswith(p.loss_text)
 
 
 def test_label_note(scenes):
     custom = scenes["custom"]
     assert custom.story.label_assumed
-    assert custom.note.original_text == custom.story.label_note
-    assert custom.note in custom.mobjects  # still on screen at the end
-    assert scenes["face"].note is None and scenes["wrong"].note is None
+    assert custom.note_text.original_text == custom.story.label_note
+    assert custom.note_text in custom.mobjects  # still on screen at the end
+    assert scenes["face"].note_text is None and scenes["wrong"].note_text is None
 
 
 @pytest.mark.parametrize("example", ALL)
-def test_final_frame_steps_and_captions(scenes, example):
+def test_final_frame_steps_and_captions(scenes, example, tex_checks):  # noqa: F811
     scene = scenes[example]
-    assert not on_screen(scene)
+    p = scene.plan
     assert not text_clashes(scene.mobjects)
-    names = [n for n, _ in scene.steps]
-    assert names == ["title", "truth", "nll", "curve", "what-if", "three"]
+    assert [n for n, _ in scene.sections] == ["title", "truth", "nll", "curve", "what-if", "three"]
     for (_, e0, _), (s1, _, _) in zip(scene.captions, scene.captions[1:]):
-        assert e0 <= s1 + 1e-6
+        assert e0 <= s1 + 0.5 / 15 + 1e-6  # beats end on whole frames, up to half a frame early
     assert 20 <= scene.time < 90
+    said = [text for *_, text in scene.captions][1:]
+    assert said == [p.truth_sentence, p.nll_sentence, p.curve_sentence, p.what_if_sentence, *p.three_sentences]
+    assert tex_checks.get(id(scene), 0) > 0
+
+
+@pytest.mark.parametrize(
+    ("example", "label", "custom", "resolution"),
+    [("face", None, True, (960, 720)), ("tick-cross", "cross", False, (720, 720)), ("face", None, True, (720, 1280))],
+)
+def test_every_aspect_ratio_keeps_the_layout_rules(example, label, custom, resolution, tmp_path_factory, tex_checks):  # noqa: F811
+    tmp = tmp_path_factory.getbasetemp() / "loss-ratios"
+    base = tmp_path_factory.getbasetemp() / "probs-models"
+    base.mkdir(exist_ok=True)
+    image = drawn_face(base) if custom else None
+    scene = build("loss", example, image=image, label=label, tmp_path=tmp, resolution=resolution)
+    assert tex_checks.get(id(scene), 0) > 0
