@@ -26,7 +26,7 @@ TEXT = "#ecebe8"
 MUTED = "#9aa3b2"
 WINNER = "#5ef38c"  # a chosen value: the max-pool winner, the predicted class
 GRID_LINE = "#3a4150"
-CLASS_COLOURS = ("#ff9a2e", "#3d8bff", "#c77dff", "#5ef38c")
+CLASS_COLOURS = ("#ff9a2e", "#3d8bff", "#c77dff", "#ff6fae")  # none is WINNER green
 
 FONTS = {"en": "DejaVu Sans", "zh": "Noto Sans CJK SC"}
 MONO = "DejaVu Sans Mono"

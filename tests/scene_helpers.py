@@ -10,7 +10,6 @@ import importlib
 import numpy as np
 from manim import Mobject, tempconfig
 
-from scenes.base import ChapterScene
 from scenes.registry import get_chapter
 from scenes.story import load_story
 
@@ -31,9 +30,7 @@ def build(chapter_id: str, example: str, image=None, label=None, tmp_path=None, 
     if tmp_path is not None:
         settings["media_dir"] = str(tmp_path)
     with tempconfig(settings):
-        # TRANSITION: chapters not yet moved to the new house take no ``checks``.
-        extra = {"checks": True} if issubclass(cls, ChapterScene) else {}
-        scene = cls(story=load_story(example, image, label, model), skip_animations=True, **extra)
+        scene = cls(story=load_story(example, image, label, model), skip_animations=True, checks=True)
         scene.render()
     return scene
 
@@ -63,20 +60,3 @@ def text_clashes(mobjects) -> list[tuple]:
         for b in words[i + 1 :]
         if _overlaps(a, b)
     ]
-
-
-def on_screen(scene, margin: float = 0.0) -> list[Mobject]:
-    """TRANSITION (chapters not yet moved to the new house): mobjects of the final frame that stick
-    out of the frame."""
-    from manim import config
-
-    half_w, half_h = config.frame_width / 2 + margin, config.frame_height / 2 + margin
-    out = []
-    for m in scene.mobjects:
-        if m.width == 0 and m.height == 0:
-            continue
-        left, right = m.get_left()[0], m.get_right()[0]
-        bottom, top = m.get_bottom()[1], m.get_top()[1]
-        if left < -half_w or right > half_w or bottom < -half_h or top > half_h:
-            out.append(m)
-    return out

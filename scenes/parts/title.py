@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, VGroup
+from manim import DOWN, LEFT, RIGHT, VGroup
 
 from scenes import style
 from scenes.i18n import _
@@ -37,9 +37,12 @@ class Header(VGroup):
         zone.place(self.source, RIGHT, fit=True)
         self.title = label(f"{number}  {title}", size=style.HEADING, weight="BOLD")
         room = zone.width - self.source.width - 0.4
-        if room < 0.5 * zone.width:  # a narrow frame: the source goes under the title
-            zone.place(self.source, DOWN + RIGHT)
-            room = zone.width
-        self.title.scale(min(1.0, room / self.title.width, zone.height / self.title.height))
-        zone.place(self.title, LEFT if room < zone.width else UP + LEFT, fit=False)
+        if room < 0.5 * zone.width:  # a narrow frame: the source goes under the title, as small
+            top, bottom = zone.rows(0.62, 0.38, gap=0.04)
+            top.place(self.title, LEFT)
+            self.source.scale(min(1.0, self.title.height / self.source.height * 0.75))
+            bottom.place(self.source, RIGHT)
+        else:
+            self.title.scale(min(1.0, room / self.title.width, zone.height / self.title.height))
+            zone.place(self.title, LEFT, fit=False)
         self.add(self.title, self.source)
