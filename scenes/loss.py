@@ -191,7 +191,10 @@ class LossScene(ChapterScene):
         other = [(p.other_point, self.other_dot, self.other_tag)] if p.zoom is None else []
         points = [(p.true_point, self.true_dot, self.true_tag), *other, *self.references]
         tags = self._place_tags(points, optional=[False] * (1 + len(other)) + [True] * refs)
-        self.references = [(q, dot, tag) for (q, dot, _t), tag in zip(self.references, tags[1 + len(other) :])]
+        # A reference without room for its tag is left out, dot and all: an unnamed dot would puzzle.
+        self.references = [
+            (q, dot, tag) for (q, dot, _t), tag in zip(self.references, tags[1 + len(other) :]) if tag is not None
+        ]
         with self.beat(p.curve_sentence):
             self.play(*fade_in(self.chart.axes, self.chart.ruler), run_time=style.NORMAL)
             self.play(QuickFade(self.chart.curve), run_time=style.NORMAL)
@@ -214,12 +217,12 @@ class LossScene(ChapterScene):
                     self._dot(p.other_point, style.TEXT),
                     self._tag(p.other_point, style.TEXT),
                 )
-                dots = [self._dot(q, style.MUTED, 0.07) for q in p.references]
+                dots = [self._dot(q, style.MUTED, 0.07) for q, _d, _t in self.references]
                 self._place_tags([(p.true_point, true_dot, true_tag), (p.other_point, self.other_dot, self.other_tag)])
                 moves = [
                     ReplacementTransform(old.axes, self.chart.axes),
                     ReplacementTransform(old.curve, self.chart.curve),
-                    *fade_out(old.ruler, *[tag for _q, _d, tag in self.references if tag is not None]),
+                    *fade_out(old.ruler, *[tag for _q, _d, tag in self.references]),
                     *fade_in(self.chart.ruler),
                     ReplacementTransform(self.true_dot, true_dot),
                     ReplacementTransform(self.true_tag, true_tag),

@@ -51,6 +51,7 @@ from scenes.plans.training import plan
 
 TRAIN_COLOUR = style.CLASS_COLOURS[2]  # training-set curves
 VAL_COLOUR = style.HIGHLIGHT  # validation-set curves: the exam
+TICK_ROOM = 0.3  # units of axis height per y tick label: closer than this, labels touch
 
 
 def entry(sample, text: str, colour: str, first: bool = True) -> VGroup:
@@ -114,7 +115,10 @@ class TrainingScene(ChapterScene):
         """Axes filling ``zone``: the title above, readable ticks, the x axis's name under its right end."""
         head = label(title, size=style.SMALL)
         name = label(xname, size=style.SMALL, colour=style.MUTED)
-        axes = plain_axes(x_max, (0, y_top), zone.width - 1.45, zone.height - head.height - name.height - 1.0)
+        height = zone.height - head.height - name.height - 1.0
+        if height < TICK_ROOM * len(ys):  # a flat chart (stacked zones): the ends of the axis only
+            ys = (ys[0], ys[-1])
+        axes = plain_axes(x_max, (0, y_top), zone.width - 1.45, height)
         ticks = axis_ticks(axes, xs, ys, xtext=fmt, ytext=ytext)
         name.next_to(ticks, DOWN, buff=0.1).align_to(axes, RIGHT)
         head.next_to(axes, UP, buff=0.25).align_to(ticks, LEFT)
@@ -184,8 +188,10 @@ class TrainingScene(ChapterScene):
         p, g = self.plan, self.plan.guess
         names = [shown(n) for n in p.class_names]
         left, right = self.lay.split(1, 2.4, zone=self.lay.body)
-        pic = left.place(PixelImage(p.image, p.picture_scale, height=min(left.width, 3.4)))
-        cap = label(self.story.image_name, size=style.SMALL, colour=style.MUTED).next_to(pic, DOWN, buff=0.15)
+        cap = label(self.story.image_name, size=style.SMALL, colour=style.MUTED)
+        pic = PixelImage(p.image, p.picture_scale, height=min(left.width, 3.4, left.height - cap.height - 0.15))
+        cap.next_to(pic, DOWN, buff=0.15)
+        left.place(Group(pic, cap))  # the name inside the zone too: stacked zones sit close
         pairs = BarPairs(g.before, g.after, g.after_winner, names)
         y = pairs.baseline.get_y() + pairs.max_height * g.chance
         self.chance = DashedLine([pairs.baseline.get_left()[0], y, 0], [pairs.baseline.get_right()[0], y, 0],

@@ -107,8 +107,8 @@ def test_reference_points_when_nothing_is_in_the_way(cases):
     # crowding p = 0.01; tick-cross: p = 0.023, clear of both): the preferred references that are free.
     assert [q.p for q in cases["face"][1].references] == [0.5, 0.1]
     assert [q.p for q in cases["tick-cross"][1].references] == [0.5, 0.01]
-    _story, p = cases["tick-wrong"]  # a confident wrong answer: the point is high on the chart
-    assert p.loss > 15 and p.zoom is None and p.chart.top > p.loss
+    _story, p = cases["tick-wrong"]  # a confident wrong answer (p = 0.023): high on the chart, no zoom
+    assert p.loss > 3 and p.zoom is None and p.chart.top > p.loss
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -7,7 +7,9 @@ dense)."""
 
 from __future__ import annotations
 
+import atexit
 import functools
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -31,7 +33,9 @@ STORIES = ("tick-cross", "face", "tick-cross/custom", "face/custom", "tick-cross
 
 @functools.cache
 def workdir() -> Path:
-    return Path(tempfile.mkdtemp(prefix="convreel-maps-"))
+    path = Path(tempfile.mkdtemp(prefix="convreel-maps-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)  # built outside fixtures: removed at exit
+    return path
 
 
 @functools.cache
