@@ -358,6 +358,7 @@ class Narrator:
             self.missing.append(beat_id)  # named with all the others by ``check``, after the clip
             return None
         ident = {
+            "language": self.voice.language,  # the same words may be read differently in another language
             "settings": self.voice.settings(),
             "source": self.voice.source(text, beat_id),
             "mix": audio.MIX_SETTINGS,

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -93,6 +95,25 @@ def set_language(code: str | None = None) -> str:
 
 def language() -> str:
     return _language
+
+
+@contextmanager
+def speaking(code: str) -> Iterator[str]:
+    """The language ``code`` inside the block (e.g. to write a page in its clips' language), the
+    language before it afterwards."""
+    before = _language
+    set_language(code)
+    try:
+        yield code
+    finally:
+        set_language(before)
+
+
+def language_name(code: str) -> str:
+    """The language's own name for itself, for menus and caption tracks: "English", "中文"."""
+    from babel import Locale
+
+    return Locale.parse(code).get_display_name(code)
 
 
 def _(message: str) -> str:
