@@ -61,7 +61,7 @@ assets: setup
 # Re-extract every message a viewer sees or hears into scenes/locale/convreel.pot and merge it into
 # each language's catalog (new messages arrive untranslated; tests/test_catalogs.py names them).
 messages: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-wrap \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 -k section --no-wrap \
 		--project ConvReel --copyright-holder "the ConvReel authors" -o scenes/locale/convreel.pot .
 	@if ls scenes/locale/*/LC_MESSAGES/convreel.po >/dev/null 2>&1; then \
 		$(BIN)/pybabel update -D convreel -i scenes/locale/convreel.pot -d scenes/locale \

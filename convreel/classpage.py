@@ -95,7 +95,8 @@ def _page(batch: Batch, outcomes: dict[str, Outcome], lang: str) -> str:
     failed = ""
     if problems:
         items = "".join(f"<li>{e(msg)}</li>" for msg in problems.values())
-        failed = f"<section><h2>{e(_('Not rendered ({n})').format(n=len(problems)))}</h2><ul>{items}</ul></section>"
+        heading = _("Not rendered ({n})").format(n=len(problems))
+        failed = f"<section><h2>{e(heading)}</h2><ul>{items}</ul></section>"
     summary = {
         "example": batch.example,
         "chapters": list(batch.chapters),
@@ -117,6 +118,7 @@ def _page(batch: Batch, outcomes: dict[str, Outcome], lang: str) -> str:
     embedded = json.dumps(summary).replace("</", "<\\/")
     count = sum(1 for o in outcomes.values() if o.results)
     folder = batch.images.resolve().name
+    heading = _("Explainers: {folder}").format(folder=folder)
     summary_line = (
         ngettext("{n} explainer", "{n} explainers", count).format(n=count)
         + " · "
@@ -128,7 +130,7 @@ def _page(batch: Batch, outcomes: dict[str, Outcome], lang: str) -> str:
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
         f"<title>ConvReel: {e(folder)}</title><style>{_CSS}</style></head><body>"
-        f"<header><h1>{e(_('Explainers: {folder}').format(folder=folder))}</h1>"
+        f"<header><h1>{e(heading)}</h1>"
         f"<p>{e(summary_line)}</p></header>"
         f"<main>\n{cards}\n</main>{failed}"
         f'<script type="application/json" id="batch">{embedded}</script></body></html>\n'

@@ -112,14 +112,15 @@ def render_html(data: dict) -> str:
         )
         body = "\n".join(_clip_html(c) for c in clips)
         embedded = json.dumps(data).replace("</", "<\\/")  # keep "</script>" inside strings harmless
-        present = html.escape(_("One chapter at a time: arrow keys or a clicker"))
+        e = html.escape
+        title, heading, present = _("ConvReel explainer"), _("How a CNN sees: the explainer"), _("Present in class")
+        hint = _("One chapter at a time: arrow keys or a clicker")
         return (
             f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
-            f"<title>{html.escape(_('ConvReel explainer'))}</title><style>{_CSS}</style></head><body>"
-            f"<header><h1>{html.escape(_('How a CNN sees: the explainer'))}</h1><p>{html.escape(subtitle)}</p>"
-            f'<a class="present" href="present.html" title="{present}">'
-            f"{html.escape(_('Present in class'))} ▸</a></header>"
+            f"<title>{e(title)}</title><style>{_CSS}</style></head><body>"
+            f"<header><h1>{e(heading)}</h1><p>{e(subtitle)}</p>"
+            f'<a class="present" href="present.html" title="{e(hint)}">{e(present)} ▸</a></header>'
             f"<main>\n{body}\n</main>"
             f'<script type="application/json" id="manifest">{embedded}</script>'
             f"<script>{_JS}</script></body></html>\n"

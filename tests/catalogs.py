@@ -17,7 +17,8 @@ from scenes import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 POT = i18n.LOCALE_DIR / "convreel.pot"
-EXTRACT = ["-F", "babel.cfg", "-k", "_", "-k", "N_", "-k", "ngettext:1,2", "--no-wrap"]  # as `make messages`
+# As `make messages` does; section names ("sweep") are shown on the pages.
+EXTRACT = ["-F", "babel.cfg", "-k", "_", "-k", "N_", "-k", "ngettext:1,2", "-k", "section", "--no-wrap"]
 
 
 def extract(out: Path) -> Catalog:
@@ -60,3 +61,43 @@ def pseudo_zh(folder: Path) -> Path:
     with open(po, "wb") as fh:
         write_po(fh, catalog)
     return folder
+
+
+_FIELD = re.compile(r"\{[^{}]*\}")
+
+
+def key(message) -> str:
+    return message.id[0] if isinstance(message.id, tuple) else message.id
+
+
+def problems(po: Path, fresh: Catalog) -> list[str]:
+    """What is wrong with the catalog ``po`` against a fresh extraction: a message of the code
+    untranslated or fuzzy, a message the code no longer has, a {field} missing or added."""
+    with open(po, "rb") as fh:
+        catalog = read_po(fh)
+    found = []
+    wanted = {key(m): m for m in fresh if m.id}
+    have = {key(m): m for m in catalog if m.id}
+    for k in wanted.keys() - have.keys():
+        found.append(f"untranslated: {k!r}")
+    for k in have.keys() - wanted.keys():
+        found.append(f"unused by the code: {k!r}")
+    for k in wanted.keys() & have.keys():
+        m = have[k]
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        if m.fuzzy:
+            found.append(f"fuzzy: {k!r}")
+        if not all(strings):
+            found.append(f"untranslated: {k!r}")
+            continue
+        if isinstance(wanted[k].id, tuple) != isinstance(m.id, tuple):
+            found.append(f"singular/plural differs from the code: {k!r}")
+        # Every form has the msgid's fields; a plural's forms those of its plural msgid (the last
+        # form, the only one in Chinese), except that other forms may leave out the count.
+        fields = sorted(_FIELD.findall(ids[-1]))
+        for i, s in enumerate(strings):
+            got = sorted(_FIELD.findall(s))
+            if got != fields and not (i < len(strings) - 1 and set(got) <= set(fields)):
+                found.append(f"fields {fields} not in translation {s!r} of {k!r}")
+    return sorted(found)
