@@ -174,7 +174,7 @@ class ChapterScene(Scene):
         card = TitleCard(number, title, _(self.subtitle), self.lay)
         source = _("{example} · {image}").format(example=_(self.story.example.title), image=self.story.image_name)
         header = Header(number, title, source, self.lay)
-        with self.beat(title + ".", seconds=3.2):
+        with self.beat(_("{title}.").format(title=title), seconds=3.2):
             self.play(QuickFade(card, shift=0.3 * DOWN), run_time=style.NORMAL)
             self.wait(1.2)
             # A cross-fade: morphing dozens of glyphs into others costs more than it shows.

@@ -57,9 +57,9 @@ def readable(text: Text, smallest: float = style.READABLE) -> bool:
 
 
 # Where a line may break: at spaces, and in Chinese (and other CJK) between any two characters,
-# except before closing punctuation; runs of Latin letters and digits stay whole.
+# except before closing and after opening punctuation; runs of Latin letters and digits stay whole.
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
-_PIECE = re.compile(rf"(?:[^\s{_CJK}]+|[{_CJK}])[，。、；：！？）」』”%]*|\s+")
+_PIECE = re.compile(rf"[（「『“]*(?:[^\s{_CJK}]+|[{_CJK}])[，。、；：！？）」』”%]*|\s+")
 
 
 def wrapped(text: str, width: float, size: float = style.LABEL, colour: str = style.TEXT, align=ORIGIN, **kw) -> VGroup:
