@@ -21,7 +21,7 @@ from manim import DOWN, UP, Mobject, Scene, Text, config
 
 from scenes import style
 from scenes.beat import Beat, BeatOverrun, Narrator, reading_time, whole_frames
-from scenes.i18n import _, language, set_language
+from scenes.i18n import _, language, set_language, tidy
 from scenes.layout import layout
 from scenes.parts import Header, QuickFade, TitleCard, fade_out, label, readable, wrapped
 from scenes.parts.text import is_texture
@@ -117,6 +117,7 @@ class ChapterScene(Scene):
         """One caption and its animations (see the module docstring). ``seconds`` sets the planned
         length (default: the time to read ``text``); a voice may lengthen it to fit its speech."""
         fps = config.frame_rate
+        text = tidy(text)
         section = self.sections[-1][0] if self.sections else "start"
         n = sum(b.section == section for b in self.beats) + 1
         beat_id = f"{self.chapter_id}.{section}.{n}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -122,6 +123,12 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
+
+
+def tidy(text: str) -> str:
+    """``text`` without the spaces that joining whole sentences leaves after Chinese punctuation
+    ("…0.977。 没有…"): Chinese puts none there."""
+    return re.sub(r"(?<=[。！？；：，、）」』”])[ \t]+", "", text)
 
 
 def N_(message: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from manim import DOWN, ORIGIN, Mobject, Text, VGroup
 
 from scenes import style
+from scenes.i18n import tidy
 
 
 def label(text: str, size: float = style.LABEL, colour: str = style.TEXT, **kw) -> Text:
@@ -66,7 +67,7 @@ def wrapped(text: str, width: float, size: float = style.LABEL, colour: str = st
     """``text`` as lines of ``label``s no wider than ``width`` (broken at spaces, and between any
     two characters of Chinese), stacked and aligned on ``align`` (ORIGIN: centred, LEFT). A single
     word wider than ``width`` stays on its own line: fit the result into its zone."""
-    pieces = _PIECE.findall(text) if re.search(f"[{_CJK}]", text) else re.split("( )", text)
+    pieces = _PIECE.findall(tidy(text)) if re.search(f"[{_CJK}]", text) else re.split("( )", text)
     lines: list[str] = []
     for piece in pieces:
         trial = f"{lines[-1]}{piece}" if lines else piece.strip()
