@@ -10,12 +10,12 @@ STAMP  := $(VENV)/.installed
 
 # Cairo/Pango headers to build manim's pycairo and manimpango; LaTeX for MathTex;
 # Chromium for the gallery page's browser test; the offline narration voices (espeak-ng, and
-# Festival with CMU's US English "slt" HTS voice).
+# Festival with CMU's US English "slt" HTS voice); Noto CJK for Chinese text.
 APT_PACKAGES := build-essential pkg-config fonts-dejavu-core python3-dev python3-venv libcairo2-dev libpango1.0-dev \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended dvisvgm \
-	chromium chromium-driver espeak-ng festival festvox-us-slt-hts
+	chromium chromium-driver espeak-ng festival festvox-us-slt-hts fonts-noto-cjk
 
-.PHONY: setup system demo test lint clean assets wheel
+.PHONY: setup system demo test lint clean assets wheel messages
 
 setup: system $(STAMP)
 
@@ -57,6 +57,16 @@ lint: setup
 assets: setup
 	$(BIN)/python -c 'from convreel.predict import train; [print("saved", train(e).path) for e in ("tick-cross", "face")]'
 	-@git status --short -- assets
+
+# Re-extract every message a viewer sees or hears into scenes/locale/convreel.pot and merge it into
+# each language's catalog (new messages arrive untranslated; tests/test_catalogs.py names them).
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 -k section --no-wrap \
+		--project ConvReel --copyright-holder "the ConvReel authors" -o scenes/locale/convreel.pot .
+	@if ls scenes/locale/*/LC_MESSAGES/convreel.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel update -D convreel -i scenes/locale/convreel.pot -d scenes/locale \
+			--no-wrap --no-fuzzy-matching --ignore-obsolete; \
+	fi
 
 # The wheel (with the bundled models and images) in dist/, for `pipx install` or `pip install`.
 wheel: setup

@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from convreel import media
+from scenes import i18n
+from scenes.i18n import _, ngettext
+from scenes.plans.names import shown
 
 if TYPE_CHECKING:
     from convreel.batch import Batch, Outcome
@@ -21,7 +24,8 @@ NAME = "index.html"
 POSTER_CHAPTER = "pixels"  # the poster that shows the student's own picture, as numbers
 
 _CSS = """
-body { margin: 0; background: #11141a; color: #ecebe8; font-family: "DejaVu Sans", system-ui, sans-serif; }
+body { margin: 0; background: #11141a; color: #ecebe8;
+       font-family: "DejaVu Sans", "Noto Sans CJK SC", system-ui, sans-serif; }
 header { padding: 1.5rem 2rem 0.5rem; }
 h1 { margin: 0 0 0.3rem; font-size: 1.6rem; }
 header p { margin: 0; color: #9aa3b2; }
@@ -40,10 +44,6 @@ section li { color: #ff8a7a; margin: 0.3rem 0; overflow-wrap: anywhere; }
 """
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _percent(p: float) -> str:
     """A probability a student can read: "97.3%", and never "100.0%" for a value below 1."""
     text = f"{p:.1%}"
@@ -59,23 +59,35 @@ def _card(out: Outcome) -> str:
     e = html.escape
     s = out.student
     poster = _poster(out)
-    img = f'<img src="{e(poster)}" alt="{e(s.name)}: poster" loading="lazy">' if poster else ""
+    alt = _("{image}: poster").format(image=s.name)
+    img = f'<img src="{e(poster)}" alt="{e(alt)}" loading="lazy">' if poster else ""
     verdict = ""
     if s.label is not None:
-        verdict = " · correct" if s.label == s.prediction else f" · label: {e(s.label)}"
+        verdict = " · " + (_("correct") if s.label == s.prediction else _("label: {name}").format(name=shown(s.label)))
     duration = sum(r.meta["duration"] for r in out.results)
+    n = len(out.results)
+    meta = ngettext("{n} clip · {minutes} min · {image}", "{n} clips · {minutes} min · {image}", n).format(
+        n=n, minutes=f"{duration / 60:.1f}", image=s.name
+    )
     note = f'<p class="warn">{e(out.problem())}</p>' if out.problem() else ""
     return (
         f'<article data-image="{e(s.name)}" data-prediction="{e(s.prediction)}">'
         f'<a href="{e(s.folder)}/index.html">{img}<div><h2>{e(Path(s.name).stem)}</h2>'
-        f'<p><span class="prediction">{e(s.prediction)}</span> ({e(_percent(s.probability))}){verdict}</p>'
-        f'<p class="meta">{_plural(len(out.results), "clip")} · {duration / 60:.1f} min · {e(s.name)}</p>'
+        f'<p><span class="prediction">{e(shown(s.prediction))}</span> ({e(_percent(s.probability))}){e(verdict)}</p>'
+        f'<p class="meta">{e(meta)}</p>'
         f"{note}</div></a>"
         "</article>"
     )
 
 
 def render_html(batch: Batch, outcomes: dict[str, Outcome]) -> str:
+    """The page, in the batch's language."""
+    lang = batch.students[0].job.settings.language if batch.students else i18n.DEFAULT_LANGUAGE
+    with i18n.speaking(lang):
+        return _page(batch, outcomes, lang)
+
+
+def _page(batch: Batch, outcomes: dict[str, Outcome], lang: str) -> str:
     e = html.escape
     cards = "\n".join(_card(o) for o in outcomes.values() if o.results)
     problems = dict(batch.problems)
@@ -83,7 +95,8 @@ def render_html(batch: Batch, outcomes: dict[str, Outcome]) -> str:
     failed = ""
     if problems:
         items = "".join(f"<li>{e(msg)}</li>" for msg in problems.values())
-        failed = f"<section><h2>Not rendered ({len(problems)})</h2><ul>{items}</ul></section>"
+        heading = _("Not rendered ({n})").format(n=len(problems))
+        failed = f"<section><h2>{e(heading)}</h2><ul>{items}</ul></section>"
     summary = {
         "example": batch.example,
         "chapters": list(batch.chapters),
@@ -104,13 +117,21 @@ def render_html(batch: Batch, outcomes: dict[str, Outcome]) -> str:
     }
     embedded = json.dumps(summary).replace("</", "<\\/")
     count = sum(1 for o in outcomes.values() if o.results)
+    folder = batch.images.resolve().name
+    heading = _("Explainers: {folder}").format(folder=folder)
+    summary_line = (
+        ngettext("{n} explainer", "{n} explainers", count).format(n=count)
+        + " · "
+        + _("example: {example}").format(example=batch.example)
+        + " · "
+        + ngettext("{n} chapter each", "{n} chapters each", len(batch.chapters)).format(n=len(batch.chapters))
+    )
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
-        f"<title>ConvReel: {e(batch.images.resolve().name)}</title><style>{_CSS}</style></head><body>"
-        f"<header><h1>Explainers: {e(batch.images.resolve().name)}</h1>"
-        f"<p>{_plural(count, 'explainer')} · example: {e(batch.example)}"
-        f" · {_plural(len(batch.chapters), 'chapter')} each</p></header>"
+        f"<title>ConvReel: {e(folder)}</title><style>{_CSS}</style></head><body>"
+        f"<header><h1>{e(heading)}</h1>"
+        f"<p>{e(summary_line)}</p></header>"
         f"<main>\n{cards}\n</main>{failed}"
         f'<script type="application/json" id="batch">{embedded}</script></body></html>\n'
     )

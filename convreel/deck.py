@@ -27,6 +27,10 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from convreel import cues, media
+from convreel.gallery import page_language, section_title
+from scenes import i18n
+from scenes.i18n import _, ngettext
+from scenes.plans.names import shown
 
 BACKGROUND = RGBColor(0x11, 0x14, 0x1A)  # the videos' background
 INK = RGBColor(0xEC, 0xEB, 0xE8)
@@ -198,7 +202,7 @@ def _clip_slides(folder: Path, clip: dict, work: Path, per_section: bool, notify
         # A slide's clip starts where the previous slide's stopped, so its first frame is the
         # seamless preview; a chapter's opening title card starts blank: it shows its middle.
         media.poster(part, (end - start) / 2 if start == 0 else 0.0, still)
-        title = f"{clip['title']}: {name.replace('-', ' ')} ({i}/{len(bounds)})"
+        title = f"{clip['title']}: {section_title(name)} ({i}/{len(bounds)})"
         notes = _narration(cues.section_cues(narration, start, end))
         slides.append(VideoSlide(title, number, part, still, w, h, frames / clip["fps"], notes))
     return slides
@@ -228,10 +232,6 @@ def _style(paragraph, size: float, color: RGBColor, bold: bool = False) -> None:
         run.font.bold = bold
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def _title_slide(prs, data: dict, slides: int, per_section: bool) -> None:
     from engine import get_example
 
@@ -241,7 +241,7 @@ def _title_slide(prs, data: dict, slides: int, per_section: bool) -> None:
     _background(slide)
     title, subtitle = slide.placeholders[0], slide.placeholders[1]
     title.left, title.top, title.width, title.height = Inches(1), Inches(1.9), Inches(11.333), Inches(1.6)
-    title.text_frame.text = "How a CNN sees"
+    title.text_frame.text = _("How a CNN sees")
     title.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
     _style(title.text_frame.paragraphs[0], 54, INK, bold=True)
     rule = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(6.067), Inches(3.7), Inches(1.2), Inches(0.06))
@@ -249,26 +249,26 @@ def _title_slide(prs, data: dict, slides: int, per_section: bool) -> None:
     rule.fill.fore_color.rgb = ACCENT
     rule.line.fill.background()
     try:
-        example = get_example(first["example"]).title
+        example = shown(get_example(first["example"]).title)
     except ValueError:  # a manifest from a newer ConvReel with another example
         example = first["example"]
     p_top = max(first["probabilities"].values()) if first.get("probabilities") else None
-    label = f"label {first['label']}" + (" (assumed)" if first.get("label_assumed") else "")
+    verdict = _("Prediction: {name}").format(name=shown(str(first["prediction"])))
+    if p_top is not None:
+        verdict += f" ({100 * p_top:.1f}%)"
+    if first["label"] is not None:
+        label = _("label: {name} (assumed)") if first.get("label_assumed") else _("label: {name}")
+        verdict += " · " + label.format(name=shown(str(first["label"])))
+    n = len(data["clips"])
+    count = (
+        ngettext("{n} chapter, {k} step", "{n} chapters, {k} steps", slides)
+        if per_section
+        else ngettext("{n} chapter, {k} clip", "{n} chapters, {k} clips", slides)
+    ).format(n=n, k=slides)
     lines = [
         (f"{example} ({first['example']}) · {first['image']['file']}", 24, INK),
-        (
-            f"Prediction: {first['prediction']}"
-            + (f" ({100 * p_top:.1f}%)" if p_top is not None else "")
-            + f" · {label}",
-            20,
-            DIM,
-        ),
-        (
-            f"{_count(len(data['clips']), 'chapter')}, {_count(slides, 'step' if per_section else 'clip')}"
-            f" · {today.day} {today:%B %Y}",
-            20,
-            DIM,
-        ),
+        (verdict, 20, DIM),
+        (f"{count} · {_date(today)}", 20, DIM),
     ]
     subtitle.left, subtitle.top, subtitle.width, subtitle.height = Inches(1), Inches(4.0), Inches(11.333), Inches(1.8)
     frame = subtitle.text_frame
@@ -279,9 +279,18 @@ def _title_slide(prs, data: dict, slides: int, per_section: bool) -> None:
         p.alignment = PP_ALIGN.CENTER
         p.space_after = Pt(6)
         _style(p, size, color)
-    slide.notes_slide.notes_text_frame.text = (
+    slide.notes_slide.notes_text_frame.text = _(
         "Each clip starts by itself when its slide appears; click it to pause or play it again."
     )
+
+
+def _date(day: dt.date) -> str:
+    """The day as the deck's language writes it ("30 November 2026", "2026年11月30日")."""
+    if i18n.language() == i18n.DEFAULT_LANGUAGE:
+        return f"{day.day} {day:%B %Y}"
+    from babel.dates import format_date
+
+    return format_date(day, "long", locale=i18n.language())
 
 
 def _autoplay(slide, shape_id: int, duration: float) -> None:
@@ -337,7 +346,7 @@ def _video_slide(prs, spec: VideoSlide) -> None:
     w, h = Emu(int(spec.width * scale)), Emu(int(spec.height * scale))
     left, top = Emu(int((SLIDE_W - w) / 2)), Emu(int((SLIDE_H - h) / 2))
     movie = slide.shapes.add_movie(str(spec.video), left, top, w, h, str(spec.poster), mime_type="video/mp4")
-    movie.name = f"Clip {spec.number}"
+    movie.name = _("Clip {n}").format(n=spec.number)
     _autoplay(slide, movie.shape_id, spec.duration)
     slide.notes_slide.notes_text_frame.text = spec.notes
 
@@ -359,12 +368,12 @@ def export_pptx(
         raise DeckError(f"{output}: the deck's name must end in .pptx")
     if not output.parent.is_dir():
         raise DeckError(f"{output.parent}: no such folder for the deck")
-    with tempfile.TemporaryDirectory(prefix="convreel-deck-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="convreel-deck-") as tmp, i18n.speaking(page_language(data)):
         slides = plan(folder, data, Path(tmp), per_section, say)
         prs = Presentation()
         prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
-        prs.core_properties.title = "How a CNN sees"
-        prs.core_properties.subject = f"ConvReel explainer: {data['clips'][0]['example']}"
+        prs.core_properties.title = _("How a CNN sees")
+        prs.core_properties.subject = _("ConvReel explainer: {example}").format(example=data["clips"][0]["example"])
         prs.core_properties.author = "ConvReel"
         prs.core_properties.last_modified_by = "ConvReel"
         _title_slide(prs, data, len(slides), per_section)

@@ -14,9 +14,41 @@ from importlib import resources
 from pathlib import Path
 
 from convreel import cues, manifest, media
+from convreel.gallery import page_language, section_title
+from scenes import i18n
+from scenes.i18n import N_, _
 
 NAME = "present.html"
 _MIME = {"mp4": "video/mp4", "webm": "video/webm", "mov": "video/quicktime"}
+# The page's own words: ``{{ui.KEY}}`` in the template's HTML, ``ui.KEY`` in its script (with
+# {fields} the script fills in).
+UI = {
+    "captions_key": N_("Captions (C)"),
+    "next_step": N_("next step"),
+    "back": N_("back"),
+    "chapter": N_("chapter"),
+    "captions": N_("captions"),
+    "full_screen": N_("full screen"),
+    "keys": N_("keys"),
+    "keys_title": N_("Keys"),
+    "help_title": N_("Presenting: keys"),
+    "help_next": N_("play the next step"),
+    "help_back": N_("back one step"),
+    "help_ends": N_("first / last chapter"),
+    "help_number": N_("go to that chapter"),
+    "help_captions": N_("captions on / off"),
+    "help_help": N_("this help"),
+    "chapters": N_("Chapters"),
+    "empty": N_("No clips in this folder yet: render some chapters first."),
+    "whole_clip": N_("whole clip"),
+    "cover_number": N_("Chapter {n}"),
+    "cover_step": N_("{n} step · {s} s"),
+    "cover_steps": N_("{n} steps · {s} s"),
+    "where": N_("chapter {k}/{m}"),
+    "where_step": N_("step {i}/{n} · chapter {k}/{m}"),
+    "click": N_("Click the picture to start playing"),
+    "cannot_play": N_("This browser cannot play {video}"),
+}
 
 
 def _chapter(folder: Path, clip: dict) -> dict:
@@ -32,28 +64,45 @@ def _chapter(folder: Path, clip: dict) -> dict:
         "type": _MIME.get(clip["format"]),  # None for a GIF: shown as an image, no steps
         "fps": clip["fps"],
         "duration": clip["duration"],
-        "sections": [{"name": n, "start": a, "end": b} for n, a, b in cues.section_bounds(clip)],
+        "sections": [
+            {"name": n, "title": section_title(n), "start": a, "end": b} for n, a, b in cues.section_bounds(clip)
+        ],
         "cues": [[c.start, c.end, c.text] for c in clip_cues],
     }
 
 
 def page_data(folder: Path, data: dict) -> dict:
-    """What the page needs from the manifest, in the page's own small shape."""
-    return {"chapters": [_chapter(folder, c) for c in sorted(data["clips"], key=lambda c: c["order"])]}
+    """What the page needs from the manifest, in the page's own small shape (in the current
+    language: see ``render_html``)."""
+    lang = i18n.language()
+    return {
+        "chapters": [_chapter(folder, c) for c in sorted(data["clips"], key=lambda c: c["order"])],
+        "lang": lang,
+        "language": i18n.language_name(lang),  # the captions' label
+        "ui": {key: _(message) for key, message in UI.items()},
+    }
 
 
 def _title(data: dict) -> str:
     clips = data["clips"]
     if not clips:
-        return "ConvReel: present"
-    return f"Present: {clips[0]['example']} · {clips[0]['image']['file']} (ConvReel)"
+        return _("ConvReel: present")
+    return _("Present: {example} · {image} (ConvReel)").format(
+        example=clips[0]["example"], image=clips[0]["image"]["file"]
+    )
 
 
 def render_html(folder: Path, data: dict) -> str:
+    """The page, in its clips' language."""
     template = resources.files("convreel").joinpath("templates", NAME).read_text(encoding="utf-8")
-    # Any "<" could end or confuse the <script> element holding the data ("</script>", "<!--").
-    embedded = json.dumps(page_data(folder, data), ensure_ascii=False).replace("<", "\\u003c")
-    return template.replace("{{TITLE}}", html.escape(_title(data))).replace("{{DATA}}", embedded)
+    with i18n.speaking(page_language(data)) as lang:
+        page = page_data(folder, data)
+        # Any "<" could end or confuse the <script> element holding the data ("</script>", "<!--").
+        embedded = json.dumps(page, ensure_ascii=False).replace("<", "\\u003c")
+        out = template.replace("{{LANG}}", lang)
+        for key, text in page["ui"].items():
+            out = out.replace(f"{{{{ui.{key}}}}}", html.escape(text))
+        return out.replace("{{TITLE}}", html.escape(_title(data))).replace("{{DATA}}", embedded)
 
 
 def write(folder: Path) -> Path:

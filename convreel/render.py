@@ -119,9 +119,11 @@ def clip_key(job: Job, chapter: str, model_sha: str, image_sha: str) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def default_output(example: str, image: Path) -> Path:
-    """``renders/EXAMPLE-IMAGE`` in the current folder (as Manim writes ``./media``)."""
-    return Path("renders") / f"{example}-{image.stem}"
+def default_output(example: str, image: Path, language: str = i18n.DEFAULT_LANGUAGE) -> Path:
+    """``renders/EXAMPLE-IMAGE`` in the current folder (as Manim writes ``./media``), with the
+    language for any but English (``renders/face-countess-zh``): languages never share a folder."""
+    suffix = "" if language == i18n.DEFAULT_LANGUAGE else f"-{language}"
+    return Path("renders") / f"{example}-{image.stem}{suffix}"
 
 
 def make_job(
@@ -158,7 +160,7 @@ def make_job(
         label,
         model_path.resolve(),
         settings or Settings(),
-        Path(output or default_output(example, image)),
+        Path(output or default_output(example, image, (settings or Settings()).language)),
         joined,
     )
 

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import ClassVar
 
 from convreel import audio, media
+from scenes import i18n
 from scenes.beat import Speech  # a 48 kHz mono WAV trimmed to the sound, and its exact duration
 
-LANGUAGES = ("en", "zh")
 RATES = (0.5, 2.0)  # speaking-rate multipliers accepted: half to double the voice's own pace
 VOICE_HELP = "none, espeak[:VOICE], festival, piper:MODEL.onnx or recorded:DIR"
 
@@ -117,7 +117,8 @@ class Voice(ABC):
 
 
 class Espeak(Voice):
-    """eSpeak NG (Debian ``espeak-ng``): offline, instant, robotic; has Mandarin (``cmn``)."""
+    """eSpeak NG (Debian ``espeak-ng``): offline, instant, robotic; has Mandarin (``cmn``). Other
+    languages use espeak-ng's voice of the same code (``fr``, ``de``, ...)."""
 
     name = "espeak"
     VOICES = {"en": "en-us", "zh": "cmn"}
@@ -128,9 +129,7 @@ class Espeak(Voice):
 
     def __init__(self, language: str = "en", rate: float = 1.0, voice: str | None = None) -> None:
         super().__init__(language, rate)
-        self.voice = voice or self.VOICES.get(language)
-        if self.voice is None:
-            raise VoiceError(f"espeak has no default voice for language {language!r}; name one as espeak:VOICE")
+        self.voice = voice or self.VOICES.get(language, language)
         probe = _run(["espeak-ng", "-q", "-v", self.voice, "test"], "espeak-ng")
         if probe.returncode != 0:
             raise VoiceError(f"espeak-ng has no voice {self.voice!r} (see `espeak-ng --voices`)")
@@ -313,8 +312,8 @@ class Recorded(Voice):
 def parse_voice(spec: str, language: str = "en", rate: float = 1.0) -> Voice | None:
     """``--voice NAME`` as a voice (None for ``none``), checked now: a bad name, a missing engine,
     model or folder raises VoiceError with one line."""
-    if language not in LANGUAGES:
-        raise VoiceError(f"unknown language {language!r}; choose from {', '.join(LANGUAGES)}")
+    if language not in i18n.languages():  # a language is spoken where it has a catalog
+        raise VoiceError(f"unknown language {language!r}; choose from {', '.join(i18n.languages())}")
     kind, _, arg = spec.strip().partition(":")
     kind = kind.lower()
     if kind == "none" and not arg:
@@ -358,6 +357,7 @@ class Narrator:
             self.missing.append(beat_id)  # named with all the others by ``check``, after the clip
             return None
         ident = {
+            "language": self.voice.language,  # the same words may be read differently in another language
             "settings": self.voice.settings(),
             "source": self.voice.source(text, beat_id),
             "mix": audio.MIX_SETTINGS,

@@ -21,7 +21,7 @@ from manim import DOWN, UP, Mobject, Scene, Text, config
 
 from scenes import style
 from scenes.beat import Beat, BeatOverrun, Narrator, reading_time, whole_frames
-from scenes.i18n import _, language, set_language
+from scenes.i18n import _, language, set_language, tidy
 from scenes.layout import layout
 from scenes.parts import Header, QuickFade, TitleCard, fade_out, label, readable, wrapped
 from scenes.parts.text import is_texture
@@ -117,6 +117,7 @@ class ChapterScene(Scene):
         """One caption and its animations (see the module docstring). ``seconds`` sets the planned
         length (default: the time to read ``text``); a voice may lengthen it to fit its speech."""
         fps = config.frame_rate
+        text = tidy(text)
         section = self.sections[-1][0] if self.sections else "start"
         n = sum(b.section == section for b in self.beats) + 1
         beat_id = f"{self.chapter_id}.{section}.{n}"
@@ -174,7 +175,7 @@ class ChapterScene(Scene):
         card = TitleCard(number, title, _(self.subtitle), self.lay)
         source = _("{example} · {image}").format(example=_(self.story.example.title), image=self.story.image_name)
         header = Header(number, title, source, self.lay)
-        with self.beat(title + ".", seconds=3.2):
+        with self.beat(_("{title}.").format(title=title), seconds=3.2):
             self.play(QuickFade(card, shift=0.3 * DOWN), run_time=style.NORMAL)
             self.wait(1.2)
             # A cross-fade: morphing dozens of glyphs into others costs more than it shows.

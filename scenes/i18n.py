@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import gettext
 import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -95,12 +98,37 @@ def language() -> str:
     return _language
 
 
+@contextmanager
+def speaking(code: str) -> Iterator[str]:
+    """The language ``code`` inside the block (e.g. to write a page in its clips' language), the
+    language before it afterwards."""
+    before = _language
+    set_language(code)
+    try:
+        yield code
+    finally:
+        set_language(before)
+
+
+def language_name(code: str) -> str:
+    """The language's own name for itself, for menus and caption tracks: "English", "中文"."""
+    from babel import Locale
+
+    return Locale.parse(code).get_display_name(code)
+
+
 def _(message: str) -> str:
     return _translations.gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
+
+
+def tidy(text: str) -> str:
+    """``text`` without the spaces that joining whole sentences leaves after Chinese punctuation
+    ("…0.977。 没有…"): Chinese puts none there."""
+    return re.sub(r"(?<=[。！？；：，、）」』”])[ \t]+", "", text)
 
 
 def N_(message: str) -> str:

@@ -70,8 +70,8 @@ class StridePaddingScene(ChapterScene):
         self.title_card()
         self.rig()
         self.show_patch()
-        self.show_stride(self.plan.stride1, "stride-1")
-        self.show_stride(self.plan.stride2, "stride-2")
+        self.show_stride(self.plan.stride1, N_("stride-1"))
+        self.show_stride(self.plan.stride2, N_("stride-2"))
         self.show_padding()
         self.more_filters()
         self.tally()
@@ -290,9 +290,13 @@ class StridePaddingScene(ChapterScene):
         seen = Grid(p.seen, p.seen_scale, cell=self.view.cell_size, element=NumberCells(size=SIZE))
         seen.move_to(self.view)
         head = label(_("looks per pixel"), size=style.SMALL, colour=style.HIGHLIGHT).next_to(self.ring, UP, 0.1)
-        corner = ngettext("a corner pixel is seen once", "a corner pixel is seen {n} times", p.corner_looks)
-        looks = _("Edge pixels get fewer looks: with stride 1 {corner}, the centre one {centre} times.")
-        with self.beat(looks.format(corner=corner.format(n=p.corner_looks), centre=p.centre_looks)):
+        looks = ngettext(
+            "Edge pixels get fewer looks: with stride 1 a corner pixel is seen once, the centre one {centre} times.",
+            "Edge pixels get fewer looks: with stride 1 a corner pixel is seen {n} times, "
+            "the centre one {centre} times.",
+            p.corner_looks,
+        )
+        with self.beat(looks.format(n=p.corner_looks, centre=p.centre_looks)):
             self.play(*fade_out(*self.current), run_time=style.QUICK)
             self.play(QuickFade(seen), QuickFade(head), run_time=style.NORMAL)
         self.seen_grid = seen

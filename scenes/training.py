@@ -231,7 +231,7 @@ class TrainingScene(ChapterScene):
         self.maps = [PixelImage(m, f.map_scale, height=1.8) for m in (f.map_early, f.map_late)]
         parts = [(label(key, size=style.SMALL), group, Arrow(LEFT, RIGHT, buff=0, color=style.MUTED).scale(0.5), image)
                  for key, group, image in zip(f.row_keys, self.filters, self.maps)]  # fmt: skip
-        table = Group(*parts[0], *parts[1]).arrange_in_grid(rows=2, cols=4, buff=(0.6, 0.35), col_alignments="lccc")
+        table = Group(*parts[0], *parts[1]).arrange_in_grid(rows=2, cols=4, buff=(0.6, 0.25), col_alignments="lccc")
         heads = VGroup(*[label(h, size=style.SMALL, colour=style.MUTED).next_to(m, UP, buff=0.15)
                          for h, m in zip(f.heads, (self.filters[0], self.maps[0]))])  # fmt: skip
         self.lay.main.place(Group(table, heads))

@@ -1,12 +1,15 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
 import engine
+from scenes import i18n
+from tests.catalogs import pseudo_zh
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +49,23 @@ def rendered(custom_tick, cache_env, tmp_path_factory):
     proc = convreel("render", "pixels", "-e", "tick-cross", "--image", custom_tick, "-o", out, "-j", "1", env=cache_env)
     assert proc.returncode == 0, proc.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def zh_locale(tmp_path_factory) -> Path:
+    """A scenes/locale folder with a Chinese catalog: the real one, or while it is absent a pseudo
+    translation of every message (Chinese characters of Chinese length), so tests draw real CJK."""
+    if i18n.catalog_path("zh").exists():
+        return i18n.LOCALE_DIR
+    return pseudo_zh(tmp_path_factory.mktemp("locale"))
+
+
+@pytest.fixture
+def zh(zh_locale, monkeypatch):
+    """Everything after this speaks Chinese (see ``zh_locale``); English again afterwards."""
+    monkeypatch.setattr(i18n, "LOCALE_DIR", zh_locale)
+    i18n._catalog.cache_clear()
+    i18n.set_language("zh")
+    yield zh_locale
+    i18n.set_language("en")
+    i18n._catalog.cache_clear()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from manim import DOWN, ORIGIN, Mobject, Text, VGroup
 
 from scenes import style
+from scenes.i18n import tidy
 
 
 def label(text: str, size: float = style.LABEL, colour: str = style.TEXT, **kw) -> Text:
@@ -55,22 +57,26 @@ def readable(text: Text, smallest: float = style.READABLE) -> bool:
     return shown_size(text) >= smallest - 1e-6
 
 
+# Where a line may break: at spaces, and in Chinese (and other CJK) between any two characters,
+# except before closing and after opening punctuation; runs of Latin letters and digits stay whole.
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_PIECE = re.compile(rf"[（「『“]*(?:[^\s{_CJK}]+|[{_CJK}])[，。、；：！？）」』”%]*|\s+")
+
+
 def wrapped(text: str, width: float, size: float = style.LABEL, colour: str = style.TEXT, align=ORIGIN, **kw) -> VGroup:
-    """``text`` as lines of ``label``s no wider than ``width`` (broken at spaces; between any two
-    characters for text without spaces, such as Chinese), stacked and aligned on ``align`` (ORIGIN:
-    centred, LEFT). A single word wider than ``width`` stays on its own line: fit the result into
-    its zone."""
-    words = text.split(" ")
-    sep = " "
-    if len(words) == 1:
-        words, sep = list(text), ""
+    """``text`` as lines of ``label``s no wider than ``width`` (broken at spaces, and between any
+    two characters of Chinese), stacked and aligned on ``align`` (ORIGIN: centred, LEFT). A single
+    word wider than ``width`` stays on its own line: fit the result into its zone."""
+    pieces = _PIECE.findall(tidy(text)) if re.search(f"[{_CJK}]", text) else re.split("( )", text)
     lines: list[str] = []
-    for word in words:
-        trial = f"{lines[-1]}{sep}{word}" if lines else word
-        if lines and label(trial, size=size, **kw).width <= width:
-            lines[-1] = trial
+    for piece in pieces:
+        trial = f"{lines[-1]}{piece}" if lines else piece.strip()
+        if not lines or (piece.strip() and label(trial.strip(), size=size, **kw).width > width):
+            if piece.strip():
+                lines.append(piece.strip())
         else:
-            lines.append(word)
+            lines[-1] = trial
+    lines = [line.strip() for line in lines]
     group = VGroup(*[label(line, size=size, colour=colour, **kw) for line in lines])
     group.arrange(DOWN, buff=0.3 * size * style.DIGIT_HEIGHT, aligned_edge=align)
     group.text = text

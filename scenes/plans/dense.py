@@ -172,10 +172,12 @@ def plan(story) -> DensePlan:
         Diverging.for_values(all_products),
         Diverging.for_values(tr.logits),
         tuple(v.texts["score"] for v in verdicts),
-        intro=ngettext(
-            "The jury receives the {n} clues in their fixed order, written as one row.",
-            "The jury receives the {n} clues in their fixed order, written as {lines} rows of {per}: one per map.",
-            lines,
+        intro=(
+            _("The jury receives the {n} clues in their fixed order, written as one row.")
+            if lines == 1
+            else _(
+                "The jury receives the {n} clues in their fixed order, written as {lines} rows of {per}: one per map."
+            )
         ).format(n=n, lines=lines, per=per),
         suspects=_("It has one neuron per suspect: {names}.").format(names=joined(names)),
         wiring=_(

@@ -120,10 +120,13 @@ def plan(story) -> FlattenPlan:
             next=w + 1, h=h, map=names[0], hw=hw
         ),
         stack=stack,
-        page=ngettext(
-            "Written out, the line is {n} numbers long: none lost, none added.",
-            "Here the line is written as {c} rows of {hw}, one per map, like lines on a page: none lost, none added.",
-            c,
+        page=(
+            _("Written out, the line is {n} numbers long: none lost, none added.")
+            if c == 1
+            else _(
+                "Here the line is written as {c} rows of {hw}, one per map, like lines on a page: "
+                "none lost, none added."
+            )
         ).format(n=n, c=c, hw=hw),
         clue=clue,
         jury=_("Now the jury can weigh each clue in turn."),

@@ -160,20 +160,24 @@ def plan(story) -> InvariancePlan:
         )
     )
     pool_claim = (
-        _("Pooling keeps only the best clue of each block, so the pooled grid is coarser:")
-        + " "
-        + (
-            _("its strongest clue stays in the same or a neighbouring cell.")
-            if near
-            else _("its strongest clue jumps by more than one cell for some of these moves.")
+        _(
+            "Pooling keeps only the best clue of each block, so the pooled grid is coarser: its strongest clue "
+            "stays in the same or a neighbouring cell."
+        )
+        if near
+        else _(
+            "Pooling keeps only the best clue of each block, so the pooled grid is coarser: its strongest clue "
+            "jumps by more than one cell for some of these moves."
         )
     )
-    shift_verdict = _("And the verdict, every class for every version: ") + verdict(shifted, names)
+    shift_verdict = _("And the verdict, every class for every version: {verdict}").format(
+        verdict=verdict(shifted, names)
+    )
     scale_text = ""
     if scaled:
-        scale_text = _("Closer or further away? The {thing} zoomed to {a} and {b} times its size. ").format(
-            thing=thing, a=fmt(SCALES[0]), b=fmt(SCALES[1])
-        ) + verdict(scaled, names)
+        scale_text = _("Closer or further away? The {thing} zoomed to {a} and {b} times its size. {verdict}").format(
+            thing=thing, a=fmt(SCALES[0]), b=fmt(SCALES[1]), verdict=verdict(scaled, names)
+        )
 
     # How far it can go.
     scan = shift_scan(net, img, fill=fill)

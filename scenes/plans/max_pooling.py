@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scenes.i18n import _, ngettext
+from scenes.i18n import _
 from scenes.plans.colour import Diverging
 from scenes.plans.maps import decimals_for, drawn_as_cells, joined, map_name
 from scenes.plans.numbers import fmt
@@ -217,10 +217,10 @@ def plan(story) -> PoolPlan:
         sweep=_(
             "Now the window sweeps the whole map, {count} windows, and each winner fills one cell of the smaller map."
         ).format(count=ho * wo),
-        stack=ngettext(
-            "The map is pooled the same way, window by window.",
-            "Every one of the {n} maps is pooled the same way, window by window.",
-            c,
+        stack=(
+            _("The map is pooled the same way, window by window.")
+            if c == 1
+            else _("Every one of the {n} maps is pooled the same way, window by window.")
         ).format(n=c),
         shrink=shrink_sentence(h, w, ho, wo, float(before.max()), float(after.max())),
         kept=_("each map keeps {part}: the largest number of each window").format(part=share(h, w, ho, wo)),

@@ -22,7 +22,7 @@ VECTOR_SHOWN = 10  # a long vector (flatten) shows its first and last few values
 class Stage:
     """One stage of the picture: what it holds for this image and how to paint it."""
 
-    name: str  # "input", a layer's name ("conv1", ...), "softmax"
+    name: str  # "input", a layer's name ("conv1", ...), "softmax" (the first and last translated)
     kind: str  # "input", a layer kind ("Conv2D", ...), "Softmax"
     shape: tuple[int, ...]
     shape_text: str  # "28×28×4"
@@ -73,7 +73,7 @@ def plan(story) -> OverviewPlan:
     steps = list(tr.steps)
     photo = tr.image.shape[0] == 3
     shapes = dict(tr.shapes())
-    first = Stage("input", "input", shapes["input"], shape_text(shapes["input"]), np.asarray(tr.image),
+    first = Stage(_("input"), "input", shapes["input"], shape_text(shapes["input"]), np.asarray(tr.image),
                   Photo() if photo else Diverging(1.0))  # fmt: skip
     stages = [first]
     block: Scale | None = None
@@ -96,7 +96,7 @@ def plan(story) -> OverviewPlan:
     p = np.asarray(tr.probabilities, dtype=np.float64)
     names = tuple(shown(n) for n in tr.class_names)
     stages.append(
-        Stage("softmax", "Softmax", p.shape, shape_text(p.shape), p, None, tuple(prob(v) for v in p), _shown(p.size))
+        Stage(_("softmax"), "Softmax", p.shape, shape_text(p.shape), p, None, tuple(prob(v) for v in p), _shown(p.size))
     )
     chain = " → ".join(shape_text(s) for _n, s in tr.shapes())
     pred = int(tr.prediction)

@@ -85,34 +85,35 @@ def curves(history: engine.History, n_classes: int, held_out: float | None) -> C
 def history_story(epochs: np.ndarray, loss: np.ndarray, val_acc: np.ndarray, n_classes: int) -> str:
     """Where the exam score starts (and whether that is guessing), how the loss came down (fastest in
     the first epoch, steadily, with rises, or not at all) and where the exam score ends."""
-    text = _("Untrained, at epoch {e}, it gets {acc} of the exam right").format(
-        e=int(epochs[0]), acc=percent(val_acc[0])
-    )
-    text += _(", no better than guessing.") if val_acc[0] <= GUESSING / n_classes else "."
+    start = dict(e=int(epochs[0]), acc=percent(val_acc[0]))
+    if val_acc[0] <= GUESSING / n_classes:
+        text = _("Untrained, at epoch {e}, it gets {acc} of the exam right, no better than guessing.").format(**start)
+    else:
+        text = _("Untrained, at epoch {e}, it gets {acc} of the exam right.").format(**start)
     drops = -np.diff(loss)
     if len(drops) == 0:
-        pass
-    elif np.all(drops > 0):
+        return text
+    if np.all(drops > 0):
         if len(drops) > 1 and drops[0] == drops.max():
-            text += " " + _("The loss falls fastest in the first epoch, then keeps creeping down,")
+            text += " " + _("The loss falls fastest in the first epoch, then keeps creeping down.")
         else:
-            text += " " + _("The loss comes down epoch by epoch,")
+            text += " " + _("The loss comes down epoch by epoch.")
     elif loss[-1] < loss[0]:
         rises = [int(epochs[i + 1]) for i in np.nonzero(drops <= 0)[0]]
-        text += " " + _("The loss comes down overall, though not in epoch {epochs},").format(
+        text += " " + _("The loss comes down overall, though not in epoch {epochs}.").format(
             epochs=_(", ").join(str(e) for e in rises)
         )
     else:
-        text += " " + _("The loss does not come down: {a} at the start, {b} at the end,").format(
+        text += " " + _("The loss does not come down: {a} at the start, {b} at the end.").format(
             a=num(loss[0]), b=num(loss[-1])
         )
-    if len(drops):
-        if val_acc[-1] > val_acc[0]:
-            text += " " + _("while accuracy climbs to {acc}.").format(acc=percent(val_acc[-1]))
-        elif val_acc[-1] == val_acc[0]:
-            text += " " + _("while accuracy stays at {acc}.").format(acc=percent(val_acc[-1]))
-        else:
-            text += " " + _("while accuracy falls to {acc}.").format(acc=percent(val_acc[-1]))
+    end = percent(val_acc[-1])
+    if val_acc[-1] > val_acc[0]:
+        text += " " + _("Meanwhile the exam score climbs to {acc}.").format(acc=end)
+    elif val_acc[-1] == val_acc[0]:
+        text += " " + _("Meanwhile the exam score stays at {acc}.").format(acc=end)
+    else:
+        text += " " + _("Meanwhile the exam score falls to {acc}.").format(acc=end)
     return text
 
 
