@@ -185,12 +185,13 @@ class LossScene(ChapterScene):
         )
         self.other_dot, self.other_tag = self._dot(p.other_point, style.TEXT), self._tag(p.other_point, style.TEXT)
         # Placed together, so the tag that comes later (the other class) finds its place kept free (unless
-        # it will come on a zoomed-out chart); it goes last, as the one that can take a leader line.
+        # it will come on a zoomed-out chart). The two classes' tags come first: a reference tag that
+        # finds no room is the one left out.
         refs = len(self.references)
         other = [(p.other_point, self.other_dot, self.other_tag)] if p.zoom is None else []
-        points = [(p.true_point, self.true_dot, self.true_tag), *self.references, *other]
-        tags = self._place_tags(points, optional=[False] + [True] * refs + [False] * len(other))
-        self.references = [(q, dot, tag) for (q, dot, _t), tag in zip(self.references, tags[1 : 1 + refs])]
+        points = [(p.true_point, self.true_dot, self.true_tag), *other, *self.references]
+        tags = self._place_tags(points, optional=[False] * (1 + len(other)) + [True] * refs)
+        self.references = [(q, dot, tag) for (q, dot, _t), tag in zip(self.references, tags[1 + len(other) :])]
         with self.beat(p.curve_sentence):
             self.play(*fade_in(self.chart.axes, self.chart.ruler), run_time=style.NORMAL)
             self.play(QuickFade(self.chart.curve), run_time=style.NORMAL)

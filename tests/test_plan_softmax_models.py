@@ -124,7 +124,8 @@ def synthetic(example: str = "face") -> dict[str, Story]:
     """Traces with chosen scores: each makes a chapter take another road."""
     face = load_story(example)
     return {
-        "overflow": with_scores(face, face.trace.logits * 80),  # e^z is inf: subtract the max first
+        # e^z is inf: subtract the max first
+        "overflow": with_scores(face, face.trace.logits * 800 / np.abs(face.trace.logits).max()),
         "huge": with_scores(face, [50.0, 49.5, 10.0]),  # finite but 22 digits; a lead of 0.5
         "unsure": with_scores(face, [0.3, 0.1, 0.2]),
         "unsure-wrong": with_scores(face, [0.3, 0.1, 0.2], label=2),

@@ -64,9 +64,10 @@ def place_tags(
     """Put each tag beside its anchor (a dot: ``buff`` from its edge) in the first place of
     ``AROUND`` that is inside ``zone`` and clear (by ``gap``) of ``avoid`` and of the tags (and
     leader lines) placed before it; else at the free place nearest the anchor whose leader line is
-    clear too. A tag with no place at all stays beside its anchor, unless it is ``optional`` (then it
-    is left out: None). Earlier tags win: pass the most important first. Returns, for each tag,
-    whether it needs a leader line (False: beside its anchor; None: left out)."""
+    clear too (failing that, the nearest free place, then the nearest place in the zone). An
+    ``optional`` tag with no clear place is left out (None). Earlier tags win: pass the most
+    important first. Returns, for each tag, whether it needs a leader line (False: beside its
+    anchor; None: left out)."""
     taken = np.array([_box(m) for m in avoid]).reshape(-1, 4)
     optional = list(optional) + [False] * (len(tags) - len(optional))
     out: list[bool | None] = []
@@ -102,7 +103,11 @@ def place_tags(
             elif spare:
                 out.append(None)
                 continue
-            else:
+            elif free.any():  # a free place whose leader crosses something beats leaving the zone
+                box, leader = far[int(np.flatnonzero(free)[0])], True
+            elif len(far):
+                box, leader = far[0], True
+            else:  # wider or taller than the zone: the caller's checks will say so
                 box, leader = beside[0], False
         tag.move_to([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2, 0])
         taken = np.vstack([taken, _box(tag)])
