@@ -14,7 +14,7 @@ from __future__ import annotations
 import gettext
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -134,3 +134,15 @@ def tidy(text: str) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it now."""
     return message
+
+
+def listed(items: Iterable[str]) -> str:
+    """Items of a list in a sentence, with the language's separator ("a, b, c"; Chinese "a、b、c")."""
+    # Translators: the separator between the items of a list.
+    return _(", ").join(items)
+
+
+def clauses(items: Iterable[str]) -> str:
+    """Clauses of one sentence, with the language's separator ("a; b"; Chinese "a；b")."""
+    # Translators: the separator between the clauses of one sentence.
+    return _("; ").join(items)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import engine
-from scenes.i18n import _
+from scenes.i18n import _, listed
 from scenes.plans.colour import Diverging, Photo, Scale
 from scenes.plans.names import shown
 from scenes.plans.numbers import num
@@ -303,7 +303,7 @@ def _side(box: tuple[int, int, int, int]) -> tuple[int, int]:
 
 def growth_words(chain: list[Level]) -> str:
     """The box's side at every level, from the deep cell down to the photo."""
-    cells = ", ".join(str(lv.size[1]) for lv in chain[:-1])
+    cells = listed(str(lv.size[1]) for lv in chain[:-1])
     return _("Level by level the box grows: {cells} cells across, then {pixels} pixels on the photo.").format(
         cells=cells, pixels=chain[-1].size[1]
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scenes.i18n import _
+from scenes.i18n import _, clauses
 from scenes.plans.names import shown
 from scenes.plans.numbers import fmt, nice_step, num, prob
 from scenes.plans.terms import class_penalties, loss_terms, penalty
@@ -257,10 +257,10 @@ def _nll_sentence(right: bool, p: float, p_text: str, loss: float, loss_text: st
 
 
 def _curve_sentence(refs: list[Point], p_text: str) -> str:
-    marks = "; ".join(_("at p = {p} it costs {loss}").format(p=short(q.p), loss=cost(q.penalty)) for q in refs)
+    marks = [_("at p = {p} it costs {loss}").format(p=short(q.p), loss=cost(q.penalty)) for q in refs]
     head = _("Here is the whole penalty curve. At p = 1 it costs nothing")
     tail = _("near 0 it shoots up without limit. This guess sits at p = {p}.").format(p=p_text)
-    return f"{head}; {marks}; {tail}" if marks else f"{head}; {tail}"
+    return clauses([head, *marks, tail])
 
 
 def _what_if_sentence(names, k: int, right: bool, other: Point, j: int, loss: float, loss_text: str) -> str:

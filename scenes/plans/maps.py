@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from scenes.i18n import _
+from scenes.i18n import _, listed
 from scenes.plans.numbers import fmt
 
 CELLS_UP_TO = 144  # a map of up to this many cells is drawn as outlined cells; a larger one as an image
@@ -40,4 +40,4 @@ def joined(items: Sequence[str]) -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return _("{first} and {last}").format(first=", ".join(items[:-1]), last=items[-1])
+    return _("{first} and {last}").format(first=listed(items[:-1]), last=items[-1])

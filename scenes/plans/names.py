@@ -20,5 +20,5 @@ MESSAGES = (
 
 
 def shown(name: str) -> str:
-    """``name`` in the current language."""
-    return _(name)
+    """``name`` in the current language; a user's own class (say a folder named "map") as it is."""
+    return _(name) if name in MESSAGES else name

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.functional import conv2d, output_size
-from scenes.i18n import _
+from scenes.i18n import _, clauses
 from scenes.plans.colour import HIGHLIGHT, Channel, Diverging, Photo, Scale
 from scenes.plans.pick import busiest_patch
 
@@ -252,4 +252,4 @@ def tally_words(s1: Variant, s2: Variant, padded: Variant, trio: Variant | None)
         parts.append(_("more glasses keep even more"))
     if not parts:
         return _("Counting clues: every choice here keeps about as many numbers.")
-    return _("Counting clues: {what}.").format(what="; ".join(parts))
+    return _("Counting clues: {what}.").format(what=clauses(parts))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import engine
-from scenes.i18n import _
+from scenes.i18n import _, listed
 from scenes.plans.colour import NEGATIVE, POSITIVE, Diverging, Photo, Scale
 from scenes.plans.names import shown
 from scenes.plans.numbers import fmt, nice_step, num, percent, prob
@@ -101,7 +101,7 @@ def history_story(epochs: np.ndarray, loss: np.ndarray, val_acc: np.ndarray, n_c
     elif loss[-1] < loss[0]:
         rises = [int(epochs[i + 1]) for i in np.nonzero(drops <= 0)[0]]
         text += " " + _("The loss comes down overall, though not in epoch {epochs}.").format(
-            epochs=_(", ").join(str(e) for e in rises)
+            epochs=listed(str(e) for e in rises)
         )
     else:
         text += " " + _("The loss does not come down: {a} at the start, {b} at the end.").format(
@@ -156,7 +156,7 @@ def guess(story, early: engine.Trace, first: int, last: int) -> Guess:
     elif know:
         text += _(", and by luck the right one.")
     else:
-        text += "."
+        text += _(".")  # the sentence ends here (Chinese: 。)
     after_text = _("After {n} epochs the same picture gets {p} for {name}.").format(
         n=last, p=prob(after[win]), name=shown(names[win])
     )
