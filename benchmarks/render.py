@@ -86,14 +86,16 @@ def chosen_chapters(example: str, chapters: list[str] | None) -> tuple[str, ...]
 
 
 # -- plain Manim against ConvReel -------------------------------------------------------------------
-def versus_manim(examples: list[str], chapters: list[str] | None, quality: str, jobs: int | None) -> None:
+def versus_manim(
+    examples: list[str], chapters: list[str] | None, quality: str, jobs: int | None, keep: Path | None
+) -> None:
     print(f"{'example':11s} {'renderer':34s} {'wall s':>8s} {'video s':>8s} {'wall/video':>10s} {'MB/min':>7s}")
     for example in examples:
         ids = chosen_chapters(example, chapters)
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
             # Plain Manim: its defaults, its per-animation cache on, one chapter after another.
-            env = {**os.environ, "CONVREEL_EXAMPLE": example, "CONVREEL_MANIM_CACHE": "1"}
+            env = {**os.environ, "CONVREEL_EXAMPLE": example, "CONVREEL_MANIM_CACHE": "1", "PYTHONPATH": str(ROOT)}
             t0 = time.perf_counter()
             for cid in ids:
                 ch = get_chapter(cid)
@@ -110,7 +112,8 @@ def versus_manim(examples: list[str], chapters: list[str] | None, quality: str, 
             # ConvReel from an empty cache, the way a user runs it.
             os.environ["CONVREEL_CACHE"] = str(tmp / "cache")
             what = "all" if set(ids) == {c.id for c in chapters_for(example)} else " ".join(ids)
-            wall, video, mb, _ = timed_render(ids, example, quality, jobs, tmp / "convreel")
+            out = keep / example if keep else tmp / "convreel"
+            wall, video, mb, _ = timed_render(ids, example, quality, jobs, out)
             name = f"convreel render {what} -q {quality}"
             row(
                 f"{example:11s} {name[:34]:34s}",
@@ -222,7 +225,7 @@ def tables(args, examples: list[str], qualities: list[str], chapters: list[str] 
             for example in examples:
                 ids = chosen_chapters(example, chapters) if chapters else ("all",)
                 for q in qualities:
-                    for jobs in (1, 2):
+                    for jobs in (args.jobs,) if args.jobs else (1, 2):
                         fresh_cache()
                         out = tmp / f"{example}-all-{q}-{jobs}"
                         wall, video, mb, joining = timed_render(ids, example, q, jobs, out)
@@ -246,7 +249,7 @@ def manim_cache(chapter: str, examples: list[str], quality: str) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             runs = [("off", "0"), ("on, cold (empty cache)", "1"), ("on, warm (re-run)", "1")]
             for name, on in runs:
-                env = {**os.environ, "CONVREEL_EXAMPLE": example, "CONVREEL_MANIM_CACHE": on}
+                env = {**os.environ, "CONVREEL_EXAMPLE": example, "CONVREEL_MANIM_CACHE": on, "PYTHONPATH": str(ROOT)}
                 cmd = [sys.executable, "-m", "manim", MANIM_FLAG[quality], "--media_dir", tmp]
                 cmd += [str(ROOT / "scenes" / f"{ch.module}.py"), ch.scene]
                 t0 = time.perf_counter()
@@ -259,7 +262,10 @@ def main() -> None:
     parser.add_argument("--examples", default="tick-cross,face")
     parser.add_argument("--qualities", default="low,high", help="default tables and --profile (comma-separated)")
     parser.add_argument("--chapters", help="only these chapters (comma-separated), e.g. a short check: pixels,relu")
-    parser.add_argument("--jobs", type=int, help="--versus-manim: convreel's processes (default: one per core)")
+    parser.add_argument(
+        "--jobs", type=int, help="convreel's processes (default: one per core; the whole-explainer table: 1 and 2)"
+    )
+    parser.add_argument("--keep", type=Path, help="--versus-manim: keep convreel's renders in KEEP/EXAMPLE")
     parser.add_argument("--skip-chapters", action="store_true", help="skip the per-chapter table")
     parser.add_argument("--skip-whole", action="store_true", help="skip the whole-explainer table")
     parser.add_argument("--versus-manim", action="store_true", help="plain manim -qh against convreel -q high")
@@ -278,7 +284,7 @@ def main() -> None:
     elif args.manim_cache:
         manim_cache(args.manim_cache, examples, qualities[0])
     elif args.versus_manim:
-        versus_manim(examples, chapters, "high", args.jobs)
+        versus_manim(examples, chapters, "high", args.jobs, args.keep)
     elif args.profile:
         profile(examples, chapters, qualities)
     else:
