@@ -19,7 +19,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
-from manim.scene.scene_file_writer import SceneFileWriter, _PartialMovieEncodeJob
+import numpy as np
+from manim.scene.scene_file_writer import SceneFileWriter, _PartialMovieEncodeJob, _SceneFileWriterSettings
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
 # Chosen with benchmarks/render.py and benchmarks/quality.py (README, "Speed").
@@ -37,7 +38,7 @@ def encoder_options(codec: str, fps: float) -> dict[str, str]:
 class HeldFrameEncoder(VideoSegmentEncoder):
     """Manim's segment encoder, converting a repeated frame to the codec's format only once."""
 
-    def write_frame(self, pixels, *, repeat: int = 1) -> None:
+    def write_frame(self, pixels: np.ndarray, *, repeat: int = 1) -> None:
         self._validate_frame(pixels, repeat)
         time_base = Fraction(self.spec.frame_rate.denominator, self.spec.frame_rate.numerator)
         try:
@@ -61,7 +62,7 @@ class ClipWriter(SceneFileWriter):
     output or per-animation cache, which need one file per animation (ConvReel uses neither).
     """
 
-    def __init__(self, settings) -> None:
+    def __init__(self, settings: _SceneFileWriterSettings) -> None:
         super().__init__(settings)
         self._clip_job: _PartialMovieEncodeJob | None = None
 
@@ -69,7 +70,9 @@ class ClipWriter(SceneFileWriter):
     def stream_path(self) -> Path:
         return self.partial_movie_directory / f"stream{self.output_plan.segment_extension}"
 
-    def begin_animation(self, allow_write: bool = False, *, animation_index: int, file_path=None) -> None:
+    def begin_animation(
+        self, allow_write: bool = False, *, animation_index: int, file_path: Path | None = None
+    ) -> None:
         if not (self.output_spec.is_video and allow_write):
             return
         if self._clip_job is None:
