@@ -26,8 +26,10 @@ QUALITY_FLAGS = {"low": "low_quality", "medium": "medium_quality", "high": "high
 def render_clip(spec: dict) -> dict:
     """Render ``spec`` (see ``convreel.render.clip_spec``) into the cache entry
     ``spec["entry"]``, atomically: a temporary folder renamed when everything is written."""
-    from manim import tempconfig
+    from manim import config, tempconfig
+    from manim.renderer.cairo_renderer import CairoRenderer
 
+    from convreel.writer import ClipWriter, encoder_options
     from scenes.registry import get_chapter
     from scenes.story import load_story
 
@@ -57,11 +59,14 @@ def render_clip(spec: dict) -> dict:
     try:
         settings["media_dir"] = str(work / "media")
         with tempconfig(settings):
+            codec = video_codec(spec["format"], spec["transparent"])
+            config.video_encoder_options = encoder_options(codec, config.frame_rate)
             story = load_story(spec["example"], spec["image"], spec["label"], spec["model"])
             scene = cls(
                 story=story,
                 narrator=narrator if narrator.voice is not None else None,
                 burn_captions=spec["burn_captions"],
+                renderer=CairoRenderer(file_writer_class=ClipWriter),
             )
             scene.render()
             movie = Path(scene.output_plan.primary_artifact)
@@ -143,6 +148,13 @@ def render_clip(spec: dict) -> dict:
         return meta
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def video_codec(fmt: str, transparent: bool) -> str:
+    """The codec Manim encodes a clip of this format with (GIFs are made from an MP4 or MOV)."""
+    if fmt == "webm":
+        return "libvpx-vp9"
+    return "qtrle" if transparent else "libx264"
 
 
 def write_track(folder: Path, language: str, cues: list[tuple[float, float, str]]) -> dict:

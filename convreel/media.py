@@ -256,6 +256,12 @@ def poster(video: Path, at: float, output: Path) -> None:
     chosen = None
     with av.open(str(video)) as c:
         s = c.streams.video[0]
+        if at > 0 and s.time_base:
+            # Start at the keyframe before ``at`` rather than decoding the whole clip up to it.
+            try:
+                c.seek(int(at / s.time_base), stream=s, backward=True)
+            except av.error.FFmpegError:
+                c.seek(0)
         for frame in c.decode(s):
             chosen = frame
             if frame.pts is not None and float(frame.pts * s.time_base) >= at:
