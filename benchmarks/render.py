@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/render.py --versus-manim --chapters pixels,relu       # a short check
     .venv/bin/python benchmarks/render.py --profile --chapters relu --qualities high   # the split
     .venv/bin/python benchmarks/render.py --skip-chapters       # whole-explainer table only
+    .venv/bin/python benchmarks/render.py --voices pixels       # narration's cost: none, espeak, festival
     .venv/bin/python benchmarks/render.py                       # per chapter and whole (long)
 
 ``--versus-manim``: for each example, the chapters rendered with plain ``manim -qh`` (Manim's
@@ -58,9 +59,11 @@ def mb_per_minute(videos: list[Path]) -> float:
     return size / 1e6 / (sum(media.probe(v).duration for v in videos) / 60)
 
 
-def timed_render(chapters: tuple[str, ...], example: str, quality: str, jobs: int | None, out: Path):
+def timed_render(
+    chapters: tuple[str, ...], example: str, quality: str, jobs: int | None, out: Path, voice: str = "none"
+):
     """Wall seconds, video seconds, MB per minute of the clips, seconds spent joining them."""
-    job = make_job(chapters, example, settings=Settings(quality=quality), output=out)
+    job = make_job(chapters, example, settings=Settings(quality=quality, voice=voice), output=out)
     joining = [0.0]
     join = media.join
 
@@ -241,6 +244,18 @@ def tables(args, examples: list[str], qualities: list[str], chapters: list[str] 
                     print(f"{example:11s} {q:7s} cached re-run (`convreel render`): {wall:.2f} s", load(), flush=True)
 
 
+def voices(chapter: str, examples: list[str], quality: str) -> None:
+    """One chapter silent and narrated by each offline voice, from an empty cache (speech included):
+    a voice costs its synthesis, the mixing, and the frames of beats it lengthens."""
+    print(f"{'example':11s} {'chapter':13s} {'voice':9s} {'wall s':>8s} {'video s':>8s} {'wall/video':>10s}")
+    for example in examples:
+        for voice in ("none", "espeak", "festival"):
+            with tempfile.TemporaryDirectory() as tmp:
+                os.environ["CONVREEL_CACHE"] = str(Path(tmp) / "cache")
+                wall, video, _mb, _ = timed_render((chapter,), example, quality, 1, Path(tmp) / "out", voice)
+                row(f"{example:11s} {chapter:13s} {voice:9s}", f"{wall:8.1f} {video:8.1f} {wall / video:10.2f}")
+
+
 def manim_cache(chapter: str, examples: list[str], quality: str) -> None:
     """Plain `manim` renders of one chapter: Manim's cache off, on and cold, on and warm."""
     ch = get_chapter(chapter)
@@ -271,6 +286,7 @@ def main() -> None:
     parser.add_argument("--versus-manim", action="store_true", help="plain manim -qh against convreel -q high")
     parser.add_argument("--profile", action="store_true", help="CPU seconds by stage, one clip at a time")
     parser.add_argument("--profile-one", nargs=3, metavar=("CHAPTER", "EXAMPLE", "QUALITY"), help=argparse.SUPPRESS)
+    parser.add_argument("--voices", metavar="CHAPTER", help="one chapter silent, with espeak and with festival")
     parser.add_argument(
         "--manim-cache",
         metavar="CHAPTER",
@@ -283,6 +299,8 @@ def main() -> None:
         profile_one(*args.profile_one)
     elif args.manim_cache:
         manim_cache(args.manim_cache, examples, qualities[0])
+    elif args.voices:
+        voices(args.voices, examples, qualities[0])
     elif args.versus_manim:
         versus_manim(examples, chapters, "high", args.jobs, args.keep)
     elif args.profile:
