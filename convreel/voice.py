@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from convreel import audio, media
+from convreel.cache import sha256_file
 from scenes import i18n
 from scenes.beat import Speech  # a 48 kHz mono WAV trimmed to the sound, and its exact duration
 
@@ -36,14 +37,6 @@ VOICE_HELP = "none, espeak[:VOICE], festival, piper:MODEL.onnx or recorded:DIR"
 
 class VoiceError(ValueError):
     """A voice that cannot speak: bad name, missing engine, model or recording. One line."""
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # What our captions write that engines read badly, in the order applied (English only: other
