@@ -143,36 +143,54 @@ def _resolution(ctx, param, value: str | None):
     return (w, h)
 
 
-def _narration_options(command):
-    """--lang, --captions, --voice, --speech-rate and --burn-captions, shared by render and batch."""
-    options = [
-        click.option("--lang", callback=_language, default="en", show_default=True, help=LANG_HELP),
-        click.option(
-            "--captions",
-            "caption_langs",
-            callback=_languages,
-            metavar="LANGS",
-            help="Further caption tracks, e.g. en,zh (the picture stays in --lang).",
-        ),
-        click.option(
-            "--voice",
-            default="none",
-            show_default=True,
-            metavar="VOICE",
-            help=f"Narration: {VOICE_HELP}. Each beat lasts at least as long as its speech.",
-        ),
-        click.option(
-            "--speech-rate",
-            type=click.FloatRange(*RATES),
-            default=1.0,
-            show_default=True,
-            help="Speaking pace of a synthetic voice, as a multiple of its own.",
-        ),
-        click.option("--burn-captions", is_flag=True, help="Draw the captions into the frames (caption band)."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+def _stacked(*options):
+    """One decorator applying ``options`` in the order given (as if written one above the other)."""
+
+    def apply(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+# --model, --quality, --format, --resolution and --fps, shared by render and batch.
+_picture_options = _stacked(
+    click.option("--model", type=click.Path(path_type=Path), help="A weights file instead of the bundled model."),
+    click.option("--quality", "-q", type=click.Choice(QUALITIES), default="low", show_default=True),
+    click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp4", show_default=True),
+    click.option(
+        "--resolution", callback=_resolution, metavar="WxH", help="Pixel size, e.g. 1280x720 (overrides --quality's)."
+    ),
+    click.option("--fps", type=click.IntRange(1, 120), help="Frame rate (overrides --quality's)."),
+)
+
+# --lang, --captions, --voice, --speech-rate and --burn-captions, shared by render and batch.
+_narration_options = _stacked(
+    click.option("--lang", callback=_language, default="en", show_default=True, help=LANG_HELP),
+    click.option(
+        "--captions",
+        "caption_langs",
+        callback=_languages,
+        metavar="LANGS",
+        help="Further caption tracks, e.g. en,zh (the picture stays in --lang).",
+    ),
+    click.option(
+        "--voice",
+        default="none",
+        show_default=True,
+        metavar="VOICE",
+        help=f"Narration: {VOICE_HELP}. Each beat lasts at least as long as its speech.",
+    ),
+    click.option(
+        "--speech-rate",
+        type=click.FloatRange(*RATES),
+        default=1.0,
+        show_default=True,
+        help="Speaking pace of a synthetic voice, as a multiple of its own.",
+    ),
+    click.option("--burn-captions", is_flag=True, help="Draw the captions into the frames (caption band)."),
+)
 
 
 @main.command()
@@ -182,14 +200,8 @@ def _narration_options(command):
 )
 @click.option("--image", type=click.Path(path_type=Path), help="Your own image (default: the example's shipped image).")
 @click.option("--label", help="The image's true class, for the loss (default: the shipped image's class).")
-@click.option("--model", type=click.Path(path_type=Path), help="A weights file instead of the bundled model.")
-@click.option("--quality", "-q", type=click.Choice(QUALITIES), default="low", show_default=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp4", show_default=True)
+@_picture_options
 @click.option("--transparent", is_flag=True, help="Transparent background (webm or mov).")
-@click.option(
-    "--resolution", callback=_resolution, metavar="WxH", help="Pixel size, e.g. 1280x720 (overrides --quality's)."
-)
-@click.option("--fps", type=click.IntRange(1, 120), help="Frame rate (overrides --quality's).")
 @click.option(
     "--output",
     "-o",
@@ -245,13 +257,7 @@ def render(
     type=click.Path(path_type=Path, dir_okay=False),
     help="A CSV file of IMAGE,LABEL rows: each image's true class (default: the prediction is assumed).",
 )
-@click.option("--model", type=click.Path(path_type=Path), help="A weights file instead of the bundled model.")
-@click.option("--quality", "-q", type=click.Choice(QUALITIES), default="low", show_default=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp4", show_default=True)
-@click.option(
-    "--resolution", callback=_resolution, metavar="WxH", help="Pixel size, e.g. 1280x720 (overrides --quality's)."
-)
-@click.option("--fps", type=click.IntRange(1, 120), help="Frame rate (overrides --quality's).")
+@_picture_options
 @click.option(
     "--output",
     "-o",
