@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from convreel import media  # noqa: E402
 from convreel.render import Settings, make_job, run  # noqa: E402
-from scenes.registry import chapters_for, get_chapter  # noqa: E402
+from scenes.registry import chapter_number, chapters_for, get_chapter  # noqa: E402
 
 MANIM_FLAG = {"low": "-ql", "medium": "-qm", "high": "-qh", "4k": "-qk"}
 
@@ -107,6 +108,12 @@ def versus_manim(
                 subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=tmp)
             manim_wall = time.perf_counter() - t0
             movies = [m for m in (tmp / "manim" / "videos").rglob("*.mp4") if "partial_movie_files" not in m.parts]
+            if keep:  # under convreel's clip names, for benchmarks/quality.py
+                (keep / f"{example}-manim").mkdir(parents=True, exist_ok=True)
+                for cid in ids:
+                    name = f"{get_chapter(cid).scene}.mp4"
+                    (movie,) = [m for m in movies if m.name == name]
+                    shutil.copyfile(movie, keep / f"{example}-manim" / f"{chapter_number(cid, example):02d}-{cid}.mp4")
             manim_video = sum(media.probe(m).duration for m in movies)
             row(
                 f"{example:11s} {'manim ' + MANIM_FLAG[quality] + ' (cache on), in turn':34s}",
@@ -280,7 +287,9 @@ def main() -> None:
     parser.add_argument(
         "--jobs", type=int, help="convreel's processes (default: one per core; the whole-explainer table: 1 and 2)"
     )
-    parser.add_argument("--keep", type=Path, help="--versus-manim: keep convreel's renders in KEEP/EXAMPLE")
+    parser.add_argument(
+        "--keep", type=Path, help="--versus-manim: keep convreel's clips in KEEP/EXAMPLE, Manim's in KEEP/EXAMPLE-manim"
+    )
     parser.add_argument("--skip-chapters", action="store_true", help="skip the per-chapter table")
     parser.add_argument("--skip-whole", action="store_true", help="skip the whole-explainer table")
     parser.add_argument("--versus-manim", action="store_true", help="plain manim -qh against convreel -q high")

@@ -29,6 +29,7 @@ def render_clip(spec: dict) -> dict:
     from manim import config, tempconfig
     from manim.renderer.cairo_renderer import CairoRenderer
 
+    from convreel.camera import ClipCamera
     from convreel.writer import ClipWriter, encoder_options
     from scenes.registry import get_chapter
     from scenes.story import load_story
@@ -66,7 +67,7 @@ def render_clip(spec: dict) -> dict:
                 story=story,
                 narrator=narrator if narrator.voice is not None else None,
                 burn_captions=spec["burn_captions"],
-                renderer=CairoRenderer(file_writer_class=ClipWriter),
+                renderer=CairoRenderer(file_writer_class=ClipWriter, camera_class=ClipCamera),
             )
             scene.render()
             movie = Path(scene.output_plan.primary_artifact)
