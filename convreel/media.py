@@ -230,7 +230,8 @@ def join(clips: list[Path], output: Path) -> None:
 
     The picture is copied. If any clip has sound, the movie's sound is each clip's own sound laid
     at the clip's start and cut or padded to its picture's length (a silent clip contributes
-    silence), so sound and picture stay together to the last frame however many clips are joined.
+    silence), so sound and picture stay together to the last frame however many clips are joined,
+    encoded once more and kept under ``audio.PUBLISHED_CEILING_DBTP`` as every clip is.
     """
     track = None
     if any(has_audio(c) for c in clips):
@@ -247,7 +248,25 @@ def join(clips: list[Path], output: Path) -> None:
             if has_audio(clip):
                 sound = audio.read_audio(clip)[: b - a]
                 track[a : a + len(sound)] = sound
-    _remux(clips, output, _fast(output), audio_track=track)
+    if track is None:
+        _remux(clips, output, _fast(output))
+        return
+    # The clips' sound is decoded and encoded again, and a second encoding can push peaks above
+    # the ceiling every clip kept: measure what was written and limit the track harder until it
+    # holds (as add_narration does for a clip); only then is the movie published.
+    staged = output.with_name(f".{output.name}.staged{output.suffix}")
+    try:
+        ceiling, heard = audio.PUBLISHED_CEILING_DBTP, track
+        for _ in range(4):
+            _remux(clips, staged, _fast(output), audio_track=heard)
+            over = audio.true_peak_db(audio.read_audio(staged)) - audio.PUBLISHED_CEILING_DBTP
+            if over <= 0:
+                break
+            ceiling -= over + 0.2
+            heard = audio.limit(track, ceiling)
+        os.replace(staged, output)
+    finally:
+        staged.unlink(missing_ok=True)
 
 
 def poster(video: Path, at: float, output: Path) -> None:

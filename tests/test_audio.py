@@ -227,6 +227,33 @@ def test_join_keeps_sound_in_sync_with_silent_clips_between(tmp_path, suffix, co
         assert media.is_faststart(out)
 
 
+def test_join_keeps_the_published_ceiling(tmp_path):
+    """A harsh sound (a square wave in noise, peaking at -1.2 dBTP) overshoots when its AAC is
+    decoded and encoded again: the joined movie still peaks under the ceiling, limited only where
+    it peaks (its loudness and its quiet parts kept)."""
+    rng = np.random.default_rng(0)
+    ramp = np.linspace(0, 1, RATE // 50)  # 20 ms fades: the clips start and end as speech does
+    clips, tracks = [], []
+    for i in range(3):
+        clip = make_video(tmp_path / f"c{i}.mp4", 2.0)
+        t = np.arange(round(media.probe(clip).duration * RATE)) / RATE
+        x = np.sign(np.sin(2 * np.pi * 220 * t)) * 0.3 + rng.normal(0, 0.05, len(t))
+        x[: RATE // 2] *= 0.1  # a quiet start, which limiting must not touch
+        x[: len(ramp)] *= ramp
+        x[-len(ramp) :] *= ramp[::-1]
+        media.mux_audio(clip, (x * 10 ** ((-1.2 - audio.true_peak_db(x)) / 20)).astype(np.float32))
+        clips.append(clip)
+        tracks.append(audio.read_audio(clip))
+    out = tmp_path / "joined.mp4"
+    media.join(clips, out)
+    joined = audio.read_audio(out)
+    assert audio.true_peak_db(joined) <= audio.PUBLISHED_CEILING_DBTP
+    assert audio.loudness(joined) == pytest.approx(audio.loudness(np.concatenate(tracks)), abs=0.5)
+    quiet = slice(RATE // 10, RATE * 4 // 10)
+    assert np.abs(joined[quiet]).max() == pytest.approx(np.abs(tracks[0][quiet]).max(), rel=0.1)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # nothing staged is left
+
+
 def test_join_of_silent_clips_stays_silent(tmp_path):
     clips = [make_video(tmp_path / f"c{i}.mp4", 1.0) for i in range(2)]
     media.join(clips, tmp_path / "j.mp4")
