@@ -37,12 +37,13 @@ def placed(seed: int) -> list:
 
 @pytest.mark.parametrize("size", [(854, 480), (1920, 1080), (640, 1136)])
 @pytest.mark.parametrize("seed", [0, 1])
-def test_same_pixels_as_manim(size, seed):
+@pytest.mark.parametrize("opacity", [1.0, 0.0])  # 0: a transparent render (webm, mov)
+def test_same_pixels_as_manim(size, seed, opacity):
     w, h = size
     with tempconfig({"pixel_width": w, "pixel_height": h, "frame_width": 8.0 * w / h}):
         frames = []
         for cls in (Camera, ClipCamera):
-            camera = cls()
+            camera = cls(background_opacity=opacity)
             camera.capture_mobjects(placed(seed))
             frames.append(camera.get_image())
     manim, ours = (np.asarray(f) for f in frames)
