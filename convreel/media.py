@@ -252,18 +252,16 @@ def join(clips: list[Path], output: Path) -> None:
         _remux(clips, output, _fast(output))
         return
     # The clips' sound is decoded and encoded again, and a second encoding can push peaks above
-    # the ceiling every clip kept: measure what was written and limit the track harder until it
-    # holds (as add_narration does for a clip); only then is the movie published.
+    # the ceiling every clip kept: the movie is staged, measured and, if need be, staged again
+    # with the track limited harder; only then is it published.
     staged = output.with_name(f".{output.name}.staged{output.suffix}")
+
+    def publish(ceiling: float) -> Path:
+        _remux(clips, staged, _fast(output), audio_track=audio.limit(track, ceiling))
+        return staged
+
     try:
-        ceiling, heard = audio.PUBLISHED_CEILING_DBTP, track
-        for _ in range(4):
-            _remux(clips, staged, _fast(output), audio_track=heard)
-            over = audio.true_peak_db(audio.read_audio(staged)) - audio.PUBLISHED_CEILING_DBTP
-            if over <= 0:
-                break
-            ceiling -= over + 0.2
-            heard = audio.limit(track, ceiling)
+        audio.publish_under_ceiling(publish, audio.PUBLISHED_CEILING_DBTP)
         os.replace(staged, output)
     finally:
         staged.unlink(missing_ok=True)

@@ -385,16 +385,13 @@ def add_narration(video: Path, speeches: Sequence[tuple[float, Speech]]) -> dict
     if not speeches or video.suffix not in media.AUDIO_CODECS:
         return None
     duration = media.probe(video).duration
-    parts, ceiling = [(start, s.path) for start, s in speeches], audio.CEILING_DBTP
-    for _ in range(4):
+    parts = [(start, s.path) for start, s in speeches]
+
+    def publish(ceiling: float) -> Path:
         media.mux_audio(video, audio.narration_track(parts, duration, ceiling_db=ceiling))
-        # The encoder can push a peak above the ceiling it was given (a few dB for a harsh
-        # voice): measure what was published and, if needed, limit the track that much harder.
-        heard = audio.read_audio(video)
-        over = audio.true_peak_db(heard) - audio.PUBLISHED_CEILING_DBTP
-        if over <= 0:
-            break
-        ceiling -= over + 0.2
+        return video
+
+    heard = audio.publish_under_ceiling(publish, audio.CEILING_DBTP)
     return {
         "codec": media.AUDIO_CODECS[video.suffix].removeprefix("lib"),
         "sample_rate": audio.RATE,
